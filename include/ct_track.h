@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * ct_track.h - apply one TCP segment to a flow record.
+ *
+ * Works on a struct flow in any memory: a map value in BPF, a plain struct in
+ * the unit tests. No maps, helpers or packet pointers; time is passed in.
+ * Fields that both hooks (XDP ingress, TC egress) may touch at once on two
+ * CPUs are changed atomically: counters with fetch-and-add, the ctl word
+ * (state, letters claimed) and the history with compare-and-swap. The
+ * monotonic seq/ack maxima are plain stores: a lost race is repaired by the
+ * next segment of the same direction. Include flow.h and tcp_fsm.h first.
+ */
+#ifndef XDPCT_CT_TRACK_H
+#define XDPCT_CT_TRACK_H
+
+/* The facts of one TCP segment, parsed; sequence numbers host order. */
+struct ct_pkt {
+	__u32 seq;
+	__u32 ack;
+	__u32 len;	/* TCP payload bytes */
+	__u32 segs;	/* wire segments it stands for (GSO), >= 1 */
+	__u16 win;	/* raw window field */
+	__u8 flags;
+	__u8 wscale;	/* window scale option, CT_WSCALE_NONE if absent */
+};
+
+enum ct_verdict {
+	CT_VERDICT_ACCEPT = 0,	/* state machine took it */
+	CT_VERDICT_IGNORE,	/* passed, state untouched (nf_conntrack sIG) */
+	CT_VERDICT_INVALID,	/* not valid for this flow (sIV, window) */
+};
+
+struct ct_result {
+	__u8 old_state;
+	__u8 new_state;
+	__u8 verdict;		/* enum ct_verdict */
+	__u8 completed;		/* this segment completed the handshake */
+	__u8 syn_retx;		/* a SYN again with the same ISN */
+	__u8 synack_retx;	/* a SYN-ACK again with the same ISN */
+	__u8 synack_bad;	/* a SYN-ACK that does not ack the live ISN */
+	__u8 pad;
+	__u32 new_anomalies;	/* bits this segment added */
+	__u32 ctl;		/* ctl after the segment */
+};
+
+#define CT_CAS_TRIES 4
+
+/* Window scale shifts are capped at 14 (RFC 7323 §2.3). */
+static __always_inline __u32 ct_scaled_win(const struct flow *f, __u8 side, __u32 ctl)
+{
+	__u8 ws = f->wscale[side & 1];
+
+	if (!(ctl & CT_CTL_WSCALE_OK) || ws == CT_WSCALE_NONE)
+		return f->dir[side & 1].max_win;
+	if (ws > 14)
+		ws = 14;
+	return (__u32)f->dir[side & 1].max_win << ws;
+}
+
+/*
+ * ct_flow_init - an empty record for a flow whose first segment (class cls)
+ * was sent by canonical side sender_side. The originator is the sender,
+ * except for a SYN-ACK: its receiver sent the SYN we did not see.
+ */
+static __always_inline void ct_flow_init(struct flow *f, __u8 sender_side, __u8 cls)
+{
+	__u32 ctl = 0;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	if (cls == CT_CLASS_SYNACK)
+		ctl |= ((sender_side ^ 1) ? CT_CTL_ORIG_SIDE : 0) | CT_CTL_FIRST_RESP;
+	else if (sender_side)
+		ctl |= CT_CTL_ORIG_SIDE;
+	f->ctl = ctl;
+	f->wscale[0] = CT_WSCALE_NONE;
+	f->wscale[1] = CT_WSCALE_NONE;
+}
+
+/* ct_flow_dir - direction (enum ct_dir) of a segment sent by canonical side. */
+static __always_inline __u8 ct_flow_dir(__u32 ctl, __u8 sender_side)
+{
+	return (sender_side ^ ((ctl & CT_CTL_ORIG_SIDE) ? 1 : 0)) & 1;
+}
+
+/*
+ * ct_track_fast - the common case: an ESTABLISHED flow, a pure ACK or data
+ * segment that is in order, in window and adds no new history letter.
+ * Touches only this direction's counters and maxima. Returns 1 if the
+ * segment was fully accounted, 0 if ct_track must handle it.
+ */
+static __always_inline int ct_track_fast(struct flow *f, const struct ct_pkt *p, __u8 dir,
+					 __u64 now, __u64 est_timeout_ns)
+{
+	struct flow_dir *sd = dir ? &f->dir[1] : &f->dir[0];
+	struct flow_dir *rd = dir ? &f->dir[0] : &f->dir[1];
+	__u32 ctl = f->ctl;
+	__u32 end = p->seq + p->len;
+	__u32 need;
+
+	if ((ctl & CT_CTL_STATE_MASK) != CT_STATE_ESTABLISHED || now >= f->expires_ns)
+		return 0;
+	if ((p->flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST | TCP_FL_ACK)) != TCP_FL_ACK || !p->win)
+		return 0;
+	if ((f->flags[dir & 1] | p->flags) != f->flags[dir & 1])
+		return 0;
+	need = ct_hist_bit(p->len ? CT_HIST_DATA : CT_HIST_ACK, dir);
+	if (p->len && !seq_after(end, sd->end))
+		need |= ct_hist_bit(CT_HIST_RETRANS, dir);
+	if ((ctl & need) != need)
+		return 0;
+	/* acks unsent data, a hole in our stream, or beyond the peer's window */
+	if (seq_after(p->ack, rd->end) || seq_after(p->seq, sd->end))
+		return 0;
+	if ((ctl & CT_CTL_WINDOW_KNOWN) &&
+	    seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl)))
+		return 0;
+	if (seq_after(end, sd->end)) {
+		if (end < sd->end)	/* wraps through 2^32: flag it on the slow path */
+			return 0;
+		sd->end = end;
+	}
+	if (seq_after(p->ack, sd->ack)) {
+		if (p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1))
+			return 0;	/* ack wrapped past the peer's ISN */
+		sd->ack = p->ack;
+	}
+	if (p->win > sd->max_win)
+		sd->max_win = p->win;
+	__sync_fetch_and_add(&sd->pkts, p->segs);
+	if (p->len)
+		__sync_fetch_and_add(&sd->bytes, p->len);
+	if (now > sd->last_ns)
+		sd->last_ns = now;
+	f->expires_ns = now + est_timeout_ns;
+	return 1;
+}
+
+/* Letters one segment may add, in Zeek's order within a packet. */
+#define CT_LETTERS_MAX 5
+
+/* What ct_inspect learned about a segment, for the later phases. */
+struct ct_work {
+	__u32 anom;		/* anomaly bits found */
+	__u32 facts;		/* CT_PF_* for ct_transition */
+	__u32 set;		/* ctl bits to set (ISN known) */
+	__u32 letters;		/* history letter codes in order, 5 bits each */
+	__u32 want;		/* ctl bits of those letters */
+	__u32 claimed;		/* letters this segment recorded first */
+	__u64 timeout_ns;	/* timeout of the state after the segment */
+	__u8 dir;
+	__u8 cls;
+	__u8 upd_seq;		/* take seq/ack/window from this segment */
+	__u8 retx;		/* SYN or SYN-ACK again with the same ISN */
+	__u8 sd_seen;		/* sender had sent before */
+	__u8 rd_seen;		/* peer had sent before */
+	__u8 pad[2];
+};
+
+/*
+ * The phases of ct_track. In BPF each one is wrapped in a global function
+ * (CT_PHASE), so the verifier checks them one at a time instead of every
+ * combination of their branches; elsewhere they are called directly.
+ */
+#ifndef CT_PHASE
+#define CT_PHASE(name) name
+#endif
+
+/*
+ * ct_inspect - sequence start (ISN) and every check that does not depend on
+ * winning the state update: handshake ordering, window, ack, letters.
+ */
+static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, struct ct_work *w)
+{
+	__u8 dir = w->dir & 1;
+	struct flow_dir *sd = dir ? &f->dir[1] : &f->dir[0];
+	struct flow_dir *rd = dir ? &f->dir[0] : &f->dir[1];
+	__u8 cls = w->cls;
+	__u8 syn = (p->flags & TCP_FL_SYN) != 0;
+	__u8 fin = (p->flags & TCP_FL_FIN) != 0;
+	__u8 rst = (p->flags & TCP_FL_RST) != 0;
+	__u8 ack = (p->flags & TCP_FL_ACK) != 0;
+	__u32 end = p->seq + p->len + syn + fin;
+	__u32 isn_bit = dir ? CT_CTL_ISN_RESP : CT_CTL_ISN_ORIG;
+	__u32 peer_isn_bit = dir ? CT_CTL_ISN_ORIG : CT_CTL_ISN_RESP;
+	__u32 ctl = f->ctl, anom = 0, facts = 0, letters, want = 0;
+	__u8 state = ctl & CT_CTL_STATE_MASK;
+	/* the peer's highest ack is 0 until it acks something (an ack of 0 is
+	 * taken as none: one value in 2^32) */
+	__u8 rd_acked = rd->ack != 0;
+	int i, n;
+
+	w->sd_seen = sd->pkts != 0;
+	w->rd_seen = rd->pkts != 0;
+	w->upd_seq = 1;
+
+	/* SYN-ACK: must ack the live ISN of the peer (seed-notes §1, §4) */
+	if (cls == CT_CLASS_SYNACK) {
+		if (ctl & peer_isn_bit) {
+			if (p->ack != rd->isn + 1) {
+				anom |= CT_ANOM_BAD_SYNACK_ACK;
+				facts |= CT_PF_SYNACK_BAD;
+				w->upd_seq = 0;
+			}
+		} else if (state == CT_STATE_NONE) {
+			anom |= CT_ANOM_SYNACK_WITHOUT_SYN;
+			rd->isn = p->ack - 1;	/* the unseen SYN's seq */
+			rd->end = p->ack;
+		}
+	}
+
+	/* this side's ISN: its first SYN, a retry with a new ISN, or a stray */
+	if (syn && w->upd_seq) {
+		if (p->seq == sd->isn && (ctl & isn_bit)) {
+			w->retx = 1;
+		} else if (ct_is_halfopen(state) || state == CT_STATE_NONE ||
+			   (!(ctl & isn_bit) && cls == CT_CLASS_SYNACK)) {
+			/* first SYN of this side, or a retry with a new ISN:
+			 * the newest one is the live ISN (seed-notes §4) */
+			sd->isn = p->seq;
+			sd->end = end;
+			f->wscale[dir] = p->wscale;
+			w->set |= isn_bit;
+		} else {
+			/* a SYN with another ISN on a live tuple: stale or forged */
+			if (cls == CT_CLASS_SYN)
+				anom |= CT_ANOM_SYN_ON_ESTABLISHED;
+			w->upd_seq = 0;
+		}
+	}
+
+	/* the handshake's third segment: ack = y + 1, seq = x + 1 (§1) */
+	if (state == CT_STATE_SYN_RECV && cls == CT_CLASS_ACK &&
+	    (dir == CT_DIR_ORIG || (ctl & CT_CTL_SIMOPEN))) {
+		if (((ctl & peer_isn_bit) && p->ack != rd->isn + 1) ||
+		    ((ctl & isn_bit) && p->seq != sd->isn + 1 && p->seq != sd->end)) {
+			anom |= CT_ANOM_BAD_HANDSHAKE_ACK;
+			facts |= CT_PF_HSACK_BAD;
+		}
+	}
+
+	/* ordering: nothing but a SYN-ACK or RST answers a SYN */
+	if ((state == CT_STATE_SYN_SENT || state == CT_STATE_SYN_SENT2) && ack &&
+	    cls != CT_CLASS_SYNACK && cls != CT_CLASS_RST)
+		anom |= CT_ANOM_ACK_BEFORE_SYNACK;
+	if (p->len && !syn && !rst &&
+	    (state == CT_STATE_SYN_SENT || state == CT_STATE_SYN_SENT2 ||
+	     (state == CT_STATE_SYN_RECV && dir == CT_DIR_RESP && !(ctl & CT_CTL_SIMOPEN))))
+		anom |= CT_ANOM_DATA_BEFORE_ESTABLISHED;
+	if (state == CT_STATE_NONE && cls != CT_CLASS_SYN && cls != CT_CLASS_SYNACK)
+		anom |= CT_ANOM_MIDSTREAM;
+
+	/* window and ack checks, in the spirit of nf_conntrack's tcp_in_window */
+	if (rst) {
+		__u8 bad = 0;
+
+		if ((state == CT_STATE_SYN_SENT || state == CT_STATE_SYN_SENT2) &&
+		    dir == CT_DIR_RESP) {
+			/* a refusal must ack the SYN exactly (RFC 793 p.36) */
+			bad = ack && p->ack != 0 && p->ack != rd->end;
+		} else if (rd_acked) {
+			/* blind reset: seq must be where the peer expects data */
+			bad = seq_before(p->seq, rd->ack) ||
+			      ((ctl & CT_CTL_WINDOW_KNOWN) &&
+			       seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl)));
+		}
+		if (bad) {
+			anom |= CT_ANOM_RST_OUT_OF_WINDOW;
+			facts |= CT_PF_WINDOW_BAD;
+		}
+	} else if (!syn) {
+		if (ack && w->rd_seen && seq_after(p->ack, rd->end)) {
+			anom |= CT_ANOM_ACK_UNSENT_DATA;
+			facts |= CT_PF_WINDOW_BAD;
+		}
+		if ((ctl & CT_CTL_WINDOW_KNOWN) && rd_acked &&
+		    seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl))) {
+			anom |= CT_ANOM_SEQ_OUT_OF_WINDOW;
+			facts |= CT_PF_WINDOW_BAD;
+		}
+	}
+
+	/* history letters, in Zeek's order: flag letter, w, t, g */
+	if (syn)
+		letters = ct_letter_code(cls == CT_CLASS_SYNACK ? CT_HIST_SYNACK : CT_HIST_SYN, dir);
+	else if (fin)
+		letters = ct_letter_code(CT_HIST_FIN, dir);
+	else if (rst)
+		letters = ct_letter_code(CT_HIST_RST, dir);
+	else if (p->len)
+		letters = ct_letter_code(CT_HIST_DATA, dir);
+	else
+		letters = ct_letter_code(CT_HIST_ACK, dir);
+	n = 1;
+	if (!p->win && !rst)
+		letters |= ct_letter_code(CT_HIST_ZEROWIN, dir) << (CT_HIST_BITS * n++);
+	if (w->sd_seen && p->len && !syn && !rst && !seq_after(end, sd->end))
+		letters |= ct_letter_code(CT_HIST_RETRANS, dir) << (CT_HIST_BITS * n++);
+	/* a hole in this side's data, or an ack of peer data never seen */
+	if (state >= CT_STATE_ESTABLISHED && state <= CT_STATE_TIME_WAIT && w->sd_seen && !syn &&
+	    seq_after(p->seq, sd->end))
+		letters |= ct_letter_code(CT_HIST_GAP, dir) << (CT_HIST_BITS * n++);
+	if (anom & CT_ANOM_ACK_UNSENT_DATA)
+		letters |= ct_letter_code(CT_HIST_GAP, dir ^ 1) << (CT_HIST_BITS * n++);
+	for (i = 0; i < CT_LETTERS_MAX; i++) {
+		__u32 code = (letters >> (CT_HIST_BITS * i)) & 0x1f;
+
+		if (!code)
+			break;
+		want |= ct_letter_bit(code);
+	}
+	w->anom = anom;
+	w->facts = facts;
+	w->letters = letters;
+	w->want = want;
+}
+
+/*
+ * ct_commit - the state transition and ctl bits, by compare-and-swap
+ * against the other hook. Fills res and w->claimed.
+ */
+static __always_inline void ct_commit(struct flow *f, struct ct_work *w, struct ct_result *res)
+{
+	__u32 cur = f->ctl, ctl, next_ctl = cur;
+	__u8 dir = w->dir & 1, cls = w->cls;
+	__u8 next = cur & CT_CTL_STATE_MASK, verdict = CT_VERDICT_ACCEPT;
+	int i;
+
+	res->old_state = cur & CT_CTL_STATE_MASK;
+	for (i = 0; i < CT_CAS_TRIES; i++) {
+		__u8 st = cur & CT_CTL_STATE_MASK;
+		__u8 raw;
+
+		if (st == CT_STATE_NONE) {
+			raw = next = ct_initial_state(cls);
+		} else {
+			raw = ct_next_state(st, cls, dir);
+			next = ct_transition(st, cls, dir,
+					     w->facts | ((cur & CT_CTL_SIMOPEN) ? CT_PF_SIMOPEN : 0));
+		}
+		verdict = raw == CT_NEXT_INVALID ? CT_VERDICT_INVALID :
+			  raw == CT_NEXT_IGNORE ? CT_VERDICT_IGNORE : CT_VERDICT_ACCEPT;
+		if (w->facts & CT_PF_WINDOW_BAD)
+			verdict = CT_VERDICT_INVALID;
+		else if (verdict == CT_VERDICT_ACCEPT && next == st && st != CT_STATE_NONE &&
+			 (w->facts & (CT_PF_SYNACK_BAD | CT_PF_HSACK_BAD)))
+			verdict = CT_VERDICT_INVALID;
+		next_ctl = (cur & ~CT_CTL_STATE_MASK) | next | w->set | w->want;
+		if (st == CT_STATE_SYN_RECV && next == CT_STATE_ESTABLISHED)
+			next_ctl |= CT_CTL_ESTABLISHED_ONCE;
+		if (next == CT_STATE_SYN_SENT2)
+			next_ctl |= CT_CTL_SIMOPEN;
+		if (w->rd_seen)
+			next_ctl |= CT_CTL_REPLIED;
+		if ((next_ctl & (CT_CTL_ISN_ORIG | CT_CTL_ISN_RESP)) ==
+		    (CT_CTL_ISN_ORIG | CT_CTL_ISN_RESP)) {
+			next_ctl |= CT_CTL_WINDOW_KNOWN;
+			if (f->wscale[0] != CT_WSCALE_NONE && f->wscale[1] != CT_WSCALE_NONE)
+				next_ctl |= CT_CTL_WSCALE_OK;
+		}
+		if (next_ctl == cur)
+			break;
+		ctl = __sync_val_compare_and_swap(&f->ctl, cur, next_ctl);
+		if (ctl == cur) {
+			res->completed = st == CT_STATE_SYN_RECV && next == CT_STATE_ESTABLISHED;
+			break;
+		}
+		cur = ctl;
+	}
+	w->claimed = w->want & ~cur;
+	res->ctl = next_ctl;
+	res->new_state = next;
+	res->verdict = verdict;
+	res->synack_bad = (w->facts & CT_PF_SYNACK_BAD) != 0;
+	if (w->retx) {
+		res->syn_retx = cls == CT_CLASS_SYN;
+		res->synack_retx = cls == CT_CLASS_SYNACK;
+	}
+}
+
+/*
+ * ct_account - sequence/ack progress (never from a segment that failed a
+ * check), counters, times, timeout, anomalies and history letters.
+ */
+static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
+				       struct ct_result *res, __u64 now)
+{
+	__u8 dir = w->dir & 1;
+	struct flow_dir *sd = dir ? &f->dir[1] : &f->dir[0];
+	struct flow_dir *rd = dir ? &f->dir[0] : &f->dir[1];
+	__u8 syn = (p->flags & TCP_FL_SYN) != 0;
+	__u8 fin = (p->flags & TCP_FL_FIN) != 0;
+	__u8 rst = (p->flags & TCP_FL_RST) != 0;
+	__u8 ack = (p->flags & TCP_FL_ACK) != 0;
+	__u32 end = p->seq + p->len + syn + fin;
+	__u32 ctl = res->ctl, anom = w->anom;
+	__u32 isn_bit = dir ? CT_CTL_ISN_RESP : CT_CTL_ISN_ORIG;
+	__u32 peer_isn_bit = dir ? CT_CTL_ISN_ORIG : CT_CTL_ISN_RESP;
+	int i, t;
+
+	if (w->upd_seq && !(w->facts & CT_PF_WINDOW_BAD)) {
+		if (!w->sd_seen && !syn && !(ctl & isn_bit)) {
+			/* picked up without its SYN: Zeek's start = seq - 1 */
+			sd->isn = p->seq - 1;
+			sd->end = end;
+		} else if (seq_after(end, sd->end)) {
+			if (end < sd->end)
+				anom |= CT_ANOM_SEQ_WRAPPED;
+			sd->end = end;
+		}
+		if (ack && !rst) {
+			if (!w->rd_seen && !(ctl & peer_isn_bit) && !sd->ack) {
+				/* the peer is silent so far: its data starts at ack */
+				rd->isn = p->ack - 1;
+				rd->end = p->ack;
+			}
+			if (!sd->ack || seq_after(p->ack, sd->ack)) {
+				if (sd->ack && p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1))
+					sd->ack_wraps++;
+				sd->ack = p->ack;
+			}
+		}
+		if (!rst && p->win > sd->max_win)
+			sd->max_win = p->win;
+	}
+
+	__sync_fetch_and_add(&sd->pkts, p->segs);
+	if (p->len)
+		__sync_fetch_and_add(&sd->bytes, p->len);
+	if (!w->sd_seen)
+		sd->first_ns = now;
+	if (now > sd->last_ns)
+		sd->last_ns = now;
+	f->flags[dir] |= p->flags;
+
+	/* an accepted segment refreshes the timeout; a SYN sent again before
+	 * any reply does not (nf_conntrack), so an unanswered attempt ends
+	 * SYN_SENT seconds after its first SYN */
+	if (res->verdict == CT_VERDICT_ACCEPT && !(w->retx && !w->rd_seen))
+		f->expires_ns = now + w->timeout_ns;
+	if (res->completed && f->dir[CT_DIR_RESP].first_ns && now > f->dir[CT_DIR_RESP].first_ns)
+		f->ack_rtt_us = (__u32)((now - f->dir[CT_DIR_RESP].first_ns) / 1000);
+
+	anom &= ~f->anomalies;
+	if (anom) {
+		__sync_fetch_and_or(&f->anomalies, anom);
+		res->new_anomalies = anom;
+	}
+
+	if (w->claimed) {
+		__u64 old = f->history, h;
+
+		for (t = 0; t < CT_CAS_TRIES; t++) {
+			h = old;
+			for (i = 0; i < CT_LETTERS_MAX; i++) {
+				__u32 code = (w->letters >> (CT_HIST_BITS * i)) & 0x1f;
+
+				if (!code)
+					break;
+				if (w->claimed & ct_letter_bit(code))
+					h = ct_hist_append(h, code);
+			}
+			if (h == old)
+				break;
+			h = __sync_val_compare_and_swap(&f->history, old, h);
+			if (h == old)
+				break;
+			old = h;
+		}
+	}
+}
+
+/*
+ * ct_track - apply segment p, sent in direction dir, to flow f at time now.
+ * timeout_ns[state] gives each state's timeout. Fills res; the caller
+ * counts, emits events and moves the flow between maps.
+ */
+static __always_inline void ct_track(struct flow *f, const struct ct_pkt *p, __u8 dir,
+				     __u64 now, const volatile __u64 *timeout_ns,
+				     struct ct_result *res)
+{
+	struct ct_work w;
+
+	__builtin_memset(&w, 0, sizeof(w));
+	__builtin_memset(res, 0, sizeof(*res));
+	w.dir = dir & 1;
+	w.cls = ct_classify(p->flags);
+	CT_PHASE(ct_inspect)(f, p, &w);
+	CT_PHASE(ct_commit)(f, &w, res);
+	if (res->new_state < CT_STATE_COUNT)
+		w.timeout_ns = timeout_ns[res->new_state];
+	CT_PHASE(ct_account)(f, p, &w, res, now);
+}
+
+#endif /* XDPCT_CT_TRACK_H */

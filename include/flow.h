@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * flow.h - the contract between the BPF programs (bpf/) and userspace (user/).
+ *
+ * Fixed-width types only, explicit padding, no includes: each side brings
+ * __u32 & co. first (vmlinux.h in BPF, <linux/types.h> in userspace).
+ * Changing this file rebuilds both sides (Makefile dependency).
+ */
+#ifndef XDPCT_FLOW_H
+#define XDPCT_FLOW_H
+
+#define XDPCT_VERSION "1.0.0"
+
+/* Default map sizes; the loader overrides them before load. */
+#define XDPCT_MAX_FLOWS_DEFAULT		262144
+#define XDPCT_MAX_HALFOPEN_DEFAULT	65536
+#define XDPCT_SYN_DST_ENTRIES		4096
+#define XDPCT_SYN_SRC_ENTRIES		16384
+#define XDPCT_EVENTS_BYTES		(4 << 20)
+
+/*
+ * Flow keys are canonical: side 0 is the numerically lower (addr, port)
+ * pair, so both directions of a connection find the same entry with one
+ * lookup. Addresses and ports stay in network byte order. IPv4 and IPv6
+ * use the same scheme; their keys differ only in address width, so the
+ * IPv4 fast path hashes 12 bytes instead of 36.
+ */
+struct flow_key4 {
+	__be32 addr[2];
+	__be16 port[2];
+};
+
+struct flow_key6 {
+	__be32 addr[2][4];
+	__be16 port[2];
+};
+
+union flow_key {
+	struct flow_key4 v4;
+	struct flow_key6 v6;
+};
+
+/* nf_conntrack's TCP states, same order and meaning. */
+enum ct_state {
+	CT_STATE_NONE = 0,
+	CT_STATE_SYN_SENT,
+	CT_STATE_SYN_RECV,
+	CT_STATE_ESTABLISHED,
+	CT_STATE_FIN_WAIT,
+	CT_STATE_CLOSE_WAIT,
+	CT_STATE_LAST_ACK,
+	CT_STATE_TIME_WAIT,
+	CT_STATE_CLOSE,
+	CT_STATE_SYN_SENT2,
+	CT_STATE_COUNT,
+};
+
+/* Direction of a packet relative to the flow's originator. */
+enum ct_dir {
+	CT_DIR_ORIG = 0,
+	CT_DIR_RESP = 1,
+};
+
+/*
+ * Anomaly bits (struct flow.anomalies). Names printed by the CLI are the
+ * enum names without the CT_ANOM_ prefix. Bits 0..15 are set by the BPF
+ * programs at packet time; bits 16.. are derived by userspace from the
+ * recorded facts (CT_ANOM_USER_FIRST).
+ */
+enum ct_anomaly {
+	CT_ANOM_BAD_SYNACK_ACK		= 1u << 0,  /* SYN-ACK ack != live ISN + 1 */
+	CT_ANOM_BAD_HANDSHAKE_ACK	= 1u << 1,  /* 3rd packet ack/seq wrong */
+	CT_ANOM_SYNACK_WITHOUT_SYN	= 1u << 2,
+	CT_ANOM_ACK_BEFORE_SYNACK	= 1u << 3,
+	CT_ANOM_DATA_BEFORE_ESTABLISHED	= 1u << 4,
+	CT_ANOM_SYN_ON_ESTABLISHED	= 1u << 5,  /* new ISN on a live tuple */
+	CT_ANOM_ACK_UNSENT_DATA		= 1u << 6,  /* ack beyond peer's data */
+	CT_ANOM_SEQ_OUT_OF_WINDOW	= 1u << 7,
+	CT_ANOM_RST_OUT_OF_WINDOW	= 1u << 8,  /* blind reset */
+	CT_ANOM_MIDSTREAM		= 1u << 9,  /* no handshake seen */
+	CT_ANOM_SEQ_WRAPPED		= 1u << 10, /* informational */
+	CT_ANOM_ONE_SIDED		= 1u << 16, /* userspace: one direction */
+	CT_ANOM_PREDICTABLE_ISN		= 1u << 17, /* userspace: host verdict */
+};
+#define CT_ANOM_USER_FIRST	(1u << 16)
+/* Findings that are facts, not faults: not counted as anomalies. */
+#define CT_ANOM_INFO_MASK	(CT_ANOM_SEQ_WRAPPED)
+
+/*
+ * History letters, Zeek's vocabulary: the order in which events first
+ * happened, upper case for the originator, lower for the responder.
+ * A letter index is kind + CT_HIST_KINDS * dir; it is stored + 1 in 5 bits.
+ */
+enum ct_hist_kind {
+	CT_HIST_SYN = 0,	/* 's': SYN without ACK */
+	CT_HIST_SYNACK,		/* 'h': SYN+ACK (shares the "SYN seen" bit) */
+	CT_HIST_ACK,		/* 'a': pure ACK */
+	CT_HIST_DATA,		/* 'd': payload */
+	CT_HIST_FIN,		/* 'f' */
+	CT_HIST_RST,		/* 'r' */
+	CT_HIST_RETRANS,	/* 't': payload at or below data already sent */
+	CT_HIST_GAP,		/* 'g': peer acked data never seen */
+	CT_HIST_ZEROWIN,	/* 'w': zero window advertised */
+	CT_HIST_KINDS,
+};
+#define CT_HIST_LETTERS		"shadfrtgw"
+#define CT_HIST_SLOTS		12	/* 12 x 5 bits + 4-bit count = 64 */
+#define CT_HIST_BITS		5
+#define CT_HIST_COUNT_SHIFT	60
+
+/*
+ * ctl word of a flow: state and bookkeeping bits, changed with
+ * compare-and-swap so the XDP and TC programs can update one flow from two
+ * CPUs at once without losing a transition.
+ */
+#define CT_CTL_STATE_MASK	0xfu
+#define CT_CTL_ORIG_SIDE	(1u << 4)  /* originator is canonical side 1 */
+#define CT_CTL_ISN_ORIG		(1u << 5)  /* orig ISN seen in a SYN */
+#define CT_CTL_ISN_RESP		(1u << 6)  /* resp ISN seen in a SYN/SYN-ACK */
+#define CT_CTL_WSCALE_OK	(1u << 7)  /* both SYNs carried window scale */
+#define CT_CTL_HIST_SHIFT	8          /* 18 bits: letter already recorded */
+#define CT_CTL_HIST_MASK	(0x3ffffu << CT_CTL_HIST_SHIFT)
+#define CT_CTL_HIST_FULL	(1u << 26) /* more than CT_HIST_SLOTS letters */
+#define CT_CTL_FIRST_RESP	(1u << 27) /* first packet came from resp */
+#define CT_CTL_ESTABLISHED_ONCE	(1u << 28) /* handshake completed */
+#define CT_CTL_REPLIED		(1u << 29) /* both directions seen */
+#define CT_CTL_WINDOW_KNOWN	(1u << 30) /* windows tracked from handshake */
+#define CT_CTL_SIMOPEN		(1u << 31) /* went through SYN_SENT2 */
+
+/* One direction of a flow. Sequence numbers are host byte order. */
+struct flow_dir {
+	__u32 isn;		/* seq of this side's SYN (or first seq - 1) */
+	__u32 end;		/* highest seq + len sent (+1 for SYN/FIN) */
+	__u32 ack;		/* highest ack this side sent */
+	__u16 max_win;		/* largest raw window advertised */
+	__u16 ack_wraps;	/* times 'ack' wrapped past the peer's ISN */
+	__u64 pkts;
+	__u64 bytes;		/* TCP payload bytes */
+	__u64 first_ns;		/* CLOCK_MONOTONIC (capture time in replay) */
+	__u64 last_ns;
+};
+
+/*
+ * The flow record: 128 bytes. dir[0] is the originator, dir[1] the
+ * responder; which canonical key side is the originator is in ctl.
+ */
+struct flow {
+	struct flow_dir dir[2];
+	__u64 history;		/* CT_HIST_SLOTS letter codes + count */
+	__u64 expires_ns;	/* last accepted packet + state timeout */
+	__u32 ctl;		/* CT_CTL_* and the state */
+	__u32 anomalies;	/* enum ct_anomaly */
+	__u32 ack_rtt_us;	/* SYN-ACK -> handshake ACK */
+	__u8 flags[2];		/* TCP flags seen, per direction */
+	__u8 wscale[2];		/* window scale option, 0xff = none */
+};
+
+#define CT_WSCALE_NONE	0xff
+
+/* Reasons a frame is counted as malformed (passed, never tracked). */
+enum xdpct_malformed {
+	MAL_ETH_TRUNCATED = 0,
+	MAL_VLAN_TRUNCATED,
+	MAL_VLAN_TOO_DEEP,
+	MAL_IP_BAD_VERSION,
+	MAL_IPV4_TRUNCATED,
+	MAL_IPV4_BAD_IHL,
+	MAL_IPV4_BAD_LENGTH,
+	MAL_IPV6_TRUNCATED,
+	MAL_IPV6_BAD_LENGTH,
+	MAL_IPV6_EXT_TRUNCATED,
+	MAL_IPV6_EXT_TOO_DEEP,
+	MAL_TCP_TRUNCATED,
+	MAL_TCP_BAD_DOFF,
+	MAL_TCP_BAD_FLAGS,
+	MAL_MAX,
+};
+
+#define XDPCT_MALFORMED_NAMES {						\
+	"eth_truncated", "vlan_truncated", "vlan_too_deep",		\
+	"ip_bad_version", "ipv4_truncated", "ipv4_bad_ihl",		\
+	"ipv4_bad_length", "ipv6_truncated", "ipv6_bad_length",		\
+	"ipv6_ext_truncated", "ipv6_ext_too_deep", "tcp_truncated",	\
+	"tcp_bad_doff", "tcp_bad_flags" }
+
+/* Which program counted: index into the per-CPU stats array. */
+enum xdpct_hook {
+	HOOK_XDP = 0,
+	HOOK_TC = 1,
+	HOOK_MAX,
+};
+
+/*
+ * Per-CPU, per-hook counters. packets = tcp + non_tcp + malformed (sum of
+ * malformed[]). Userspace sums over CPUs.
+ */
+struct xdpct_stats {
+	__u64 packets;
+	__u64 tcp;
+	__u64 non_tcp;		/* not IP, not TCP, or a non-first fragment */
+	__u64 fragments;	/* of non_tcp: non-first IP fragments */
+	__u64 malformed[MAL_MAX];
+	__u64 flows_created;	/* new flow records (any map) */
+	__u64 flows_promoted;	/* halfopen -> flows */
+	__u64 flows_reopened;	/* a tuple's flow ended by SYN or expiry */
+	__u64 halfopen_deleted;	/* removed from halfopen other than by LRU */
+	__u64 flows_deleted;	/* removed from flows other than by LRU */
+	__u64 syn_pkts;		/* SYN without ACK */
+	__u64 synack_pkts;
+	__u64 syn_retransmits;	/* same ISN again */
+	__u64 synack_retransmits;
+	__u64 handshakes_completed;
+	__u64 rst_pkts;
+	__u64 fin_pkts;
+	__u64 invalid_pkts;	/* state machine said invalid */
+	__u64 events_sent;
+	__u64 events_dropped;	/* rate limit or ring buffer full */
+	__u64 insert_failed;	/* map update errors */
+};
+
+/* Per-victim (destination addr:port) SYN accounting; key is host-order port. */
+struct syn_dst_key {
+	__be32 addr[4];		/* IPv4 in addr[0], rest 0 */
+	__u16 port;		/* host order */
+	__u8 family;		/* 4 or 6 */
+	__u8 pad;
+};
+
+struct syn_dst_val {
+	__u64 syns;
+	__u64 synacks;
+	__u64 completed;
+	__u64 last_ns;
+};
+
+struct syn_src_key {
+	__be32 addr[4];
+	__u8 family;
+	__u8 pad[3];
+};
+
+struct syn_src_val {
+	__u64 syns;
+	__u64 last_ns;
+};
+
+/*
+ * Per-host ISN history (ISN quality, seed-notes §5): the last ISNs a host
+ * chose in SYNs and SYN-ACKs, a ring of XDPCT_HOST_ISN_SLOTS.
+ */
+#define XDPCT_HOST_ISN_SLOTS	16
+#define XDPCT_HOST_ENTRIES	4096
+
+struct host_isn {
+	__u64 count;				/* ISNs recorded in all */
+	__u32 isn[XDPCT_HOST_ISN_SLOTS];	/* slot (count - 1) % SLOTS is newest */
+	__u64 ts_ns[XDPCT_HOST_ISN_SLOTS];
+};
+
+/* Ring buffer events (per-flow, rate limited except CT_EV_END in replay). */
+enum ct_event_type {
+	CT_EV_NEW = 1,		/* flow record created */
+	CT_EV_STATE,		/* state changed */
+	CT_EV_ANOMALY,		/* new anomaly bits */
+	CT_EV_END,		/* record replaced (reopen/expiry): final copy */
+};
+
+struct ct_event {
+	__u8 type;
+	__u8 family;		/* 4 or 6 */
+	__u8 old_state;
+	__u8 new_state;
+	__u32 new_anomalies;
+	__u64 ts_ns;
+	__be32 addr[2][4];	/* canonical sides, IPv4 in [i][0] */
+	__be16 port[2];
+	__u32 pad;
+	struct flow flow;	/* snapshot after the packet */
+};
+
+/*
+ * Persistent-mode bookkeeping, pinned as "meta" (one entry): what detach
+ * and a later run need to find and undo.
+ */
+enum xdpct_owner_mode {
+	OWNER_NONE = 0,
+	OWNER_RUN = 1,		/* a "run" process owns the attachment */
+	OWNER_ATTACH = 2,	/* persistent: pinned link, no process */
+};
+
+struct xdpct_meta {
+	__u32 magic;		/* XDPCT_META_MAGIC */
+	__u32 ifindex;
+	__u32 owner_mode;
+	__u32 owner_pid;
+	__u64 owner_start;	/* /proc/PID/stat starttime, to tell pid reuse */
+	__u32 xdp_prog_id;
+	__u32 tc_prog_id;
+	__u32 xdp_flags;	/* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+	__u32 tc_handle;
+	__u32 tc_priority;
+	__u32 clsact_created;	/* we created the clsact qdisc */
+	__u64 attached_ns;	/* CLOCK_REALTIME */
+	__u64 max_flows;
+	__u64 max_halfopen;
+	char ifname[16];
+};
+#define XDPCT_META_MAGIC	0x78647063u	/* "xdpc" */
+
+/* Flows userspace deleted (expiry), pinned as "gc": LRU evictions are then
+ * exactly inserted - deleted - live. */
+struct user_deletes {
+	__u64 flows;
+	__u64 halfopen;
+};
+
+/*
+ * Detector state, pinned as "detector": written by the process running the
+ * SYN-flood detector (run/events), read by "stats".
+ */
+struct xdpct_detector {
+	__u64 updated_ns;	/* CLOCK_REALTIME of the last evaluation */
+	__u32 pid;
+	__u32 flooding;		/* 0 normal, 1 flood */
+	__u64 since_ns;		/* CLOCK_REALTIME the current state began */
+	__u64 syn_rate;		/* SYN/s over the last interval */
+	__u64 completion_ppm;	/* completed / SYN, parts per million */
+	__u64 half_open;
+	__u64 flood_syns;	/* SYNs since the flood began */
+	__u64 cusum_milli;	/* CUSUM statistic x 1000 */
+	struct syn_dst_key victim;
+};
+
+#endif /* XDPCT_FLOW_H */
