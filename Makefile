@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# xdpct - build, test, demo and benchmark.
+#
+#   make            build ./xdpct (BPF object, skeleton, CLI)
+#   make test       unit, BPF_PROG_TEST_RUN, replay and veth tests
+#   make demo       a veth lab: real connections and a SYN flood, tracked
+#   make bench      per-packet cost and scale, as ratios (results in bench-out/)
+#   make fuzz       the long packet fuzzer (1,000,000+ frames)
+#   make sanitize   the CLI and unit tests under ASan + UBSan
+#   make install    /usr/local/sbin/xdpct
+#   make vmlinux    regenerate the committed vmlinux/vmlinux.h
+#   V=1             show full commands
+
+OUTPUT ?= .output
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+PREFIX ?= /usr/local
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' \
+			     -e 's/s390x/s390/' -e 's/riscv64/riscv/')
+
+# vmlinux.h: from the running kernel's BTF when it has one, else the committed copy.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+VMLINUX_H := $(OUTPUT)/vmlinux.h
+
+INCLUDES := -I$(OUTPUT) -Iinclude -Ibpf
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
+LDLIBS := -lbpf -lelf -lz -lpcap -lm
+
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h
+BPF_OBJ := $(OUTPUT)/xdpct.bpf.o
+SKEL := $(OUTPUT)/xdpct.skel.h
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all clean install test unit sanitize demo bench fuzz vmlinux deps
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: xdpct
+
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+$(VMLINUX_H): | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)if [ -r $(VMLINUX_BTF) ] && command -v $(BPFTOOL) >/dev/null 2>&1 && \
+	    $(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp 2>/dev/null; then \
+		mv $@.tmp $@; \
+	else \
+		rm -f $@.tmp; cp vmlinux/vmlinux.h $@; \
+	fi
+
+$(BPF_OBJ): bpf/xdpct.bpf.c bpf/parse.h $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name xdpct_bpf > $@
+
+$(OUTPUT)/user/%.o: user/%.c $(SKEL) $(SHARED_H) $(wildcard user/*.h) | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+
+xdpct: $(USER_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+install: xdpct
+	install -D -m 0755 xdpct $(DESTDIR)$(PREFIX)/sbin/xdpct
+
+vmlinux:
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > vmlinux/vmlinux.h
+
+# Packages a fresh Debian 12 machine needs; installed only when missing.
+deps:
+	$(Q)./tests/deps.sh
+
+# --- tests -------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_LIB_OBJS := $(filter-out $(OUTPUT)/user/xdpct.o,$(USER_OBJS))
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+PROG_TEST := $(OUTPUT)/tests/prog_test
+$(PROG_TEST): tests/prog/prog_test.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
+
+FUZZ := $(OUTPUT)/tests/fuzz
+$(FUZZ): tests/prog/fuzz.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
+
+unit: $(UNIT_TESTS)
+
+test: deps xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ)
+	$(Q)./tests/run.sh
+
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-san \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" xdpct-san
+	$(Q)./tests/sanitize.sh
+
+xdpct-san: $(USER_OBJS) $(UNIT_TESTS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(USER_OBJS) $(LDLIBS) -o $@
+
+fuzz: deps xdpct $(FUZZ)
+	$(Q)$(FUZZ) --frames $${FRAMES:-1000000} --seed $${SEED:-$$(date +%s)}
+
+demo: deps xdpct
+	$(Q)./tests/demo.sh
+
+bench: deps xdpct
+	$(Q)$(MAKE) --no-print-directory -C bench
+	$(Q)./bench/run.sh
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) .output-san xdpct xdpct-san bench-out
+	$(Q)$(MAKE) --no-print-directory -C bench clean 2>/dev/null || true
