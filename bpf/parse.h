@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * parse.h - bounds-checked header parsers for the XDP and TC programs.
+ *
+ * Each parser reads one header at the cursor, checks it against data_end
+ * before every access, advances the cursor and returns the next protocol,
+ * or a negative value -(1 + enum xdpct_malformed) when the header is broken.
+ * Loops are bounded by named limits. Addresses and ports stay in network
+ * byte order; seq/ack/window are converted to host order.
+ */
+#ifndef XDPCT_PARSE_H
+#define XDPCT_PARSE_H
+
+#ifndef VLAN_MAX_DEPTH
+#define VLAN_MAX_DEPTH		2	/* 802.1Q and 802.1ad (QinQ) */
+#endif
+#ifndef IPV6_EXT_MAX_CHAIN
+#define IPV6_EXT_MAX_CHAIN	6
+#endif
+#define TCP_OPT_MAX_LEN		40
+
+#define ETH_P_IP_	0x0800
+#define ETH_P_IPV6_	0x86DD
+#define ETH_P_8021Q_	0x8100
+#define ETH_P_8021AD_	0x88A8
+#define ETH_P_QINQ1_	0x9100	/* pre-standard QinQ */
+
+#define IPPROTO_HOPOPTS_	0
+#define IPPROTO_TCP_		6
+#define IPPROTO_ROUTING_	43
+#define IPPROTO_FRAGMENT_	44
+#define IPPROTO_AH_		51
+#define IPPROTO_DSTOPTS_	60
+
+#define MALFORMED(r)	(-(1 + (r)))
+
+/* Parse results that are not errors. */
+enum parse_result {
+	PARSE_TCP = 0,
+	PARSE_NON_TCP,		/* not IP, or IP but not TCP */
+	PARSE_FRAGMENT,		/* non-first IP fragment: no TCP header */
+};
+
+struct hdr_cursor {
+	void *pos;
+	void *data;	/* frame start, for offsets */
+};
+
+struct vlan_hdr_ {
+	__be16 tci;
+	__be16 proto;
+};
+
+struct ipv6_opt_hdr_ {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+struct ipv6_frag_hdr_ {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off;
+	__be32 identification;
+};
+
+/* What the tracker needs from a frame. */
+struct pkt_info {
+	__be32 saddr[4];	/* IPv4 in [0], rest zero */
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 family;		/* 4 or 6 */
+	__u8 opt_len;		/* SYN: TCP option bytes to read, at opt_off */
+	__u16 opt_off;
+	struct ct_pkt seg;
+};
+
+/*
+ * parse_eth - Ethernet and up to VLAN_MAX_DEPTH VLAN tags.
+ * Returns the inner EtherType (network order) or a malformed code.
+ */
+static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be16 *proto)
+{
+	struct ethhdr *eth = c->pos;
+	struct vlan_hdr_ *vh;
+	__be16 p;
+	int i;
+
+	if ((void *)(eth + 1) > data_end)
+		return MALFORMED(MAL_ETH_TRUNCATED);
+	p = eth->h_proto;
+	c->pos = eth + 1;
+#pragma unroll
+	for (i = 0; i < VLAN_MAX_DEPTH; i++) {
+		if (p != bpf_htons(ETH_P_8021Q_) && p != bpf_htons(ETH_P_8021AD_) &&
+		    p != bpf_htons(ETH_P_QINQ1_))
+			break;
+		vh = c->pos;
+		if ((void *)(vh + 1) > data_end)
+			return MALFORMED(MAL_VLAN_TRUNCATED);
+		p = vh->proto;
+		c->pos = vh + 1;
+	}
+	if (p == bpf_htons(ETH_P_8021Q_) || p == bpf_htons(ETH_P_8021AD_) ||
+	    p == bpf_htons(ETH_P_QINQ1_))
+		return MALFORMED(MAL_VLAN_TOO_DEEP);
+	*proto = p;
+	return 0;
+}
+
+/*
+ * parse_ipv4 - IPv4 header with any valid IHL. l3_len is the number of
+ * bytes from this header to the end of the frame (for TC: of the skb, which
+ * may be longer than the linear data). Sets *l4_len to the IP payload length.
+ * Returns PARSE_TCP, PARSE_NON_TCP, PARSE_FRAGMENT or a malformed code.
+ */
+static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u32 l3_len,
+				      struct pkt_info *pi, __u32 *l4_len)
+{
+	struct iphdr *iph = c->pos;
+	__u32 hlen, tot;
+
+	if ((void *)(iph + 1) > data_end)
+		return MALFORMED(MAL_IPV4_TRUNCATED);
+	if (iph->version != 4)
+		return MALFORMED(MAL_IP_BAD_VERSION);
+	hlen = iph->ihl * 4;
+	if (hlen < sizeof(*iph))
+		return MALFORMED(MAL_IPV4_BAD_IHL);
+	/* variable length: a second, byte-arithmetic check */
+	if ((void *)iph + hlen > data_end)
+		return MALFORMED(MAL_IPV4_TRUNCATED);
+	tot = bpf_ntohs(iph->tot_len);
+	if (tot == 0 && l3_len > 0xffff)
+		tot = l3_len;	/* BIG TCP super-packet on TC egress */
+	if (tot < hlen || tot > l3_len)
+		return MALFORMED(MAL_IPV4_BAD_LENGTH);
+	if (iph->frag_off & bpf_htons(0x1fff))
+		return PARSE_FRAGMENT;
+	if (iph->protocol != IPPROTO_TCP_)
+		return PARSE_NON_TCP;
+	pi->family = 4;
+	pi->saddr[0] = iph->saddr;
+	pi->daddr[0] = iph->daddr;
+	*l4_len = tot - hlen;
+	c->pos = (void *)iph + hlen;
+	return PARSE_TCP;
+}
+
+/*
+ * parse_ipv6 - IPv6 header, then hop-by-hop, routing, destination-options,
+ * AH and fragment headers, at most IPV6_EXT_MAX_CHAIN of them.
+ * Returns as parse_ipv4.
+ */
+static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u32 l3_len,
+				      struct pkt_info *pi, __u32 *l4_len)
+{
+	struct ipv6hdr *ip6 = c->pos;
+	__u32 plen, ext = 0;
+	__u8 nh;
+	int i;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return MALFORMED(MAL_IPV6_TRUNCATED);
+	if (ip6->version != 6)
+		return MALFORMED(MAL_IP_BAD_VERSION);
+	plen = bpf_ntohs(ip6->payload_len);
+	if (plen == 0 && l3_len > 0xffff + sizeof(*ip6))
+		plen = l3_len - sizeof(*ip6);	/* BIG TCP on TC egress */
+	if (plen + sizeof(*ip6) > l3_len)
+		return MALFORMED(MAL_IPV6_BAD_LENGTH);
+	nh = ip6->nexthdr;
+	c->pos = ip6 + 1;
+	for (i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {
+		struct ipv6_opt_hdr_ *oh = c->pos;
+		__u32 len;
+
+		if (nh == IPPROTO_FRAGMENT_) {
+			struct ipv6_frag_hdr_ *fh = c->pos;
+
+			if ((void *)(fh + 1) > data_end)
+				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
+			if (fh->frag_off & bpf_htons(0xfff8))
+				return PARSE_FRAGMENT;
+			nh = fh->nexthdr;
+			len = sizeof(*fh);
+		} else if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ ||
+			   nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_AH_) {
+			if ((void *)(oh + 1) > data_end)
+				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
+			len = nh == IPPROTO_AH_ ? ((__u32)oh->hdrlen + 2) * 4 :
+						  ((__u32)oh->hdrlen + 1) * 8;
+			nh = oh->nexthdr;
+		} else {
+			break;
+		}
+		ext += len;
+		if (ext > plen)
+			return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
+		c->pos += len;
+		if (c->pos > data_end)
+			return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
+	}
+	if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ ||
+	    nh == IPPROTO_AH_ || nh == IPPROTO_FRAGMENT_)
+		return MALFORMED(MAL_IPV6_EXT_TOO_DEEP);
+	if (nh != IPPROTO_TCP_)
+		return PARSE_NON_TCP;
+	pi->family = 6;
+	__builtin_memcpy(pi->saddr, &ip6->saddr, 16);
+	__builtin_memcpy(pi->daddr, &ip6->daddr, 16);
+	*l4_len = plen - ext;
+	return PARSE_TCP;
+}
+
+/*
+ * TCP options of a SYN, copied off the packet with bpf_{xdp,skb}_load_bytes
+ * by the hook, then walked by tcp_opts_wscale_walk: no loop over packet
+ * pointers, which would multiply the verifier's paths by every layout.
+ */
+struct tcp_opts {
+	__u8 b[64];		/* TCP_OPT_MAX_LEN used; indexes masked with 63 */
+	__u32 len;
+};
+
+/*
+ * tcp_opts_wscale_walk - the window scale option in o, or CT_WSCALE_NONE.
+ * off only grows, so the verifier sees at most TCP_OPT_MAX_LEN loop states.
+ */
+static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
+{
+	__u32 off = 0, len = o->len;
+
+	if (len > TCP_OPT_MAX_LEN)
+		len = TCP_OPT_MAX_LEN;
+	while (off < len) {
+		__u8 kind = o->b[off & 63], olen;
+
+		if (kind == 0)		/* end of options */
+			break;
+		if (kind == 1) {	/* NOP */
+			off++;
+			continue;
+		}
+		olen = o->b[(off + 1) & 63];
+		if (olen < 2 || off + olen > len)
+			break;
+		if (kind == 3 && olen == 3)
+			return o->b[(off + 2) & 63];
+		off += olen;
+	}
+	return CT_WSCALE_NONE;
+}
+
+/*
+ * parse_tcp - TCP header with any valid data offset; fills pi->seg.
+ * l4_len is the IP payload length. Returns PARSE_TCP or a malformed code.
+ */
+static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32 l4_len,
+				     struct pkt_info *pi)
+{
+	struct tcphdr *th = c->pos;
+	__u32 hlen;
+	__u8 flags;
+
+	if ((void *)(th + 1) > data_end || l4_len < sizeof(*th))
+		return MALFORMED(MAL_TCP_TRUNCATED);
+	hlen = th->doff * 4;
+	if (hlen < sizeof(*th) || hlen > l4_len)
+		return MALFORMED(MAL_TCP_BAD_DOFF);
+	flags = ((__u8 *)th)[13];
+	if (!ct_flags_valid(flags))
+		return MALFORMED(MAL_TCP_BAD_FLAGS);
+	pi->sport = th->source;
+	pi->dport = th->dest;
+	pi->seg.seq = bpf_ntohl(th->seq);
+	pi->seg.ack = bpf_ntohl(th->ack_seq);
+	pi->seg.win = bpf_ntohs(th->window);
+	pi->seg.flags = flags;
+	pi->seg.len = l4_len - hlen;
+	pi->seg.wscale = CT_WSCALE_NONE;
+	if ((flags & TCP_FL_SYN) && hlen > sizeof(*th)) {
+		/* the hook reads the options (see tcp_opt_wscale) */
+		pi->opt_off = (void *)(th + 1) - c->data;
+		pi->opt_len = hlen - sizeof(*th);
+	}
+	return PARSE_TCP;
+}
+
+/*
+ * parse_frame - Ethernet to TCP. frame_len is the full frame length (may
+ * exceed data_end - data on TC). Returns enum parse_result or malformed.
+ */
+static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_len,
+				       struct pkt_info *pi)
+{
+	struct hdr_cursor c = { .pos = data, .data = data };
+	__u32 l3_off, l3_len, l4_len = 0;
+	__be16 proto = 0;
+	int ret;
+
+	ret = parse_eth(&c, data_end, &proto);
+	if (ret < 0)
+		return ret;
+	l3_off = c.pos - data;
+	if (l3_off > frame_len)
+		return MALFORMED(MAL_ETH_TRUNCATED);
+	l3_len = frame_len - l3_off;
+	if (proto == bpf_htons(ETH_P_IP_))
+		ret = parse_ipv4(&c, data_end, l3_len, pi, &l4_len);
+	else if (proto == bpf_htons(ETH_P_IPV6_))
+		ret = parse_ipv6(&c, data_end, l3_len, pi, &l4_len);
+	else
+		return PARSE_NON_TCP;
+	if (ret != PARSE_TCP)
+		return ret;
+	return parse_tcp(&c, data_end, l4_len, pi);
+}
+
+#endif /* XDPCT_PARSE_H */

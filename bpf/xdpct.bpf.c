@@ -1,0 +1,750 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * xdpct.bpf.c - per-flow TCP facts at line rate.
+ *
+ * xdpct_xdp sees ingress, xdpct_tc egress (XDP sees ingress only), so both
+ * halves of a server's handshakes reach one flow record. Each frame is
+ * parsed (parse.h), keyed canonically (either direction finds the entry in
+ * one lookup) and applied to its record (ct_track.h). Nothing is ever
+ * dropped or changed: every path returns XDP_PASS / TC_ACT_UNSPEC.
+ *
+ * Maps: established flows in flows/flows6; flows whose two-way handshake is
+ * not confirmed in halfopen/halfopen6, so a spoofed flood can only evict its
+ * own kind; per-CPU counters in stats; SYN accounting in syn_dst/syn_src;
+ * per-flow events in the events ring buffer.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "flow.h"
+#include "tcp_fsm.h"
+
+/* ct_track's phases as global functions, each verified once on its own. */
+struct flow;
+struct ct_pkt;
+struct ct_work;
+struct ct_result;
+int ct_inspect_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w);
+int ct_commit_g(struct flow *f, struct ct_work *w, struct ct_result *res);
+int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
+		 struct ct_result *res, __u64 now);
+#define CT_PHASE(name) name##_g
+
+#include "ct_track.h"
+#include "parse.h"
+
+#define NSEC_PER_SEC	1000000000ull
+#define TC_ACT_UNSPEC_	(-1)
+#define EEXIST_		17
+
+/* Knobs: set by the loader before load, frozen afterwards. */
+const volatile __u64 timeout_ns[CT_STATE_COUNT] = {
+	[CT_STATE_NONE]		= 120 * NSEC_PER_SEC,
+	[CT_STATE_SYN_SENT]	= 120 * NSEC_PER_SEC,
+	[CT_STATE_SYN_RECV]	= 60 * NSEC_PER_SEC,
+	[CT_STATE_ESTABLISHED]	= 432000 * NSEC_PER_SEC,
+	[CT_STATE_FIN_WAIT]	= 120 * NSEC_PER_SEC,
+	[CT_STATE_CLOSE_WAIT]	= 60 * NSEC_PER_SEC,
+	[CT_STATE_LAST_ACK]	= 30 * NSEC_PER_SEC,
+	[CT_STATE_TIME_WAIT]	= 120 * NSEC_PER_SEC,
+	[CT_STATE_CLOSE]	= 10 * NSEC_PER_SEC,
+	[CT_STATE_SYN_SENT2]	= 120 * NSEC_PER_SEC,
+};
+const volatile __u64 jiffy_ns = 0;	/* kernel tick length; 0: coarse clock */
+const volatile __u8 replay_mode = 0;	/* time comes from replay_now_ns */
+const volatile __u32 event_mask = 0xffffffff;	/* 1 << enum ct_event_type */
+const volatile __u32 event_rate = 20000;	/* per CPU per second; 0: no limit */
+
+/* Writable globals (.bss). */
+__u64 clock_offset_ns;	/* ktime - jiffies * jiffy_ns, set once */
+__u64 replay_now_ns;	/* replay: capture time of the current packet */
+__u32 replay_wire_len;	/* replay: the packet's length on the wire (snaplen may cut it) */
+struct {
+	__s64 flows, flows6, halfopen, halfopen6;
+} live_counts;		/* filled by xdpct_count */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_MAX_FLOWS_DEFAULT);
+	__type(key, struct flow_key4);
+	__type(value, struct flow);
+} flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_MAX_FLOWS_DEFAULT);
+	__type(key, struct flow_key6);
+	__type(value, struct flow);
+} flows6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_MAX_HALFOPEN_DEFAULT);
+	__type(key, struct flow_key4);
+	__type(value, struct flow);
+} halfopen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_MAX_HALFOPEN_DEFAULT);
+	__type(key, struct flow_key6);
+	__type(value, struct flow);
+} halfopen6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HOOK_MAX);
+	__type(key, __u32);
+	__type(value, struct xdpct_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_SYN_DST_ENTRIES);
+	__type(key, struct syn_dst_key);
+	__type(value, struct syn_dst_val);
+} syn_dst SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_SYN_SRC_ENTRIES);
+	__type(key, struct syn_src_key);
+	__type(value, struct syn_src_val);
+} syn_src SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_HOST_ENTRIES);
+	__type(key, struct syn_src_key);
+	__type(value, struct host_isn);
+} host_isn SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XDPCT_EVENTS_BYTES);
+} events SEC(".maps");
+
+/* Per-CPU scratch record: struct flow is too big for the BPF stack twice. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flow);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct host_isn);
+} scratch_host SEC(".maps");
+
+struct ev_bucket {
+	__u64 tokens;
+	__u64 last_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ev_bucket);
+} ev_limit SEC(".maps");
+
+/* Written by userspace only: see flow.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpct_meta);
+} meta SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpct_detector);
+} detector SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct user_deletes);
+} gc SEC(".maps");
+
+extern __s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;
+
+__noinline int ct_inspect_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w)
+{
+	if (f && p && w)
+		ct_inspect(f, p, w);
+	return 0;
+}
+
+__noinline int ct_commit_g(struct flow *f, struct ct_work *w, struct ct_result *res)
+{
+	if (f && w && res)
+		ct_commit(f, w, res);
+	return 0;
+}
+
+__noinline int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
+			     struct ct_result *res, __u64 now)
+{
+	if (f && p && w && res)
+		ct_account(f, p, w, res, now);
+	return 0;
+}
+
+/* now_coarse - tick-resolution time for the fast path: jiffies are an
+ * inlined load, where the coarse clock is a helper call. */
+static __always_inline __u64 now_coarse(void)
+{
+	if (replay_mode)
+		return replay_now_ns;
+	if (jiffy_ns && clock_offset_ns)
+		return bpf_jiffies64() * jiffy_ns + clock_offset_ns;
+	return bpf_ktime_get_coarse_ns();
+}
+
+/* now_precise - CLOCK_MONOTONIC ns, for first packets and RTTs. */
+static __always_inline __u64 now_precise(void)
+{
+	__u64 t;
+
+	if (replay_mode)
+		return replay_now_ns;
+	t = bpf_ktime_get_ns();
+	if (jiffy_ns && !clock_offset_ns)
+		clock_offset_ns = t - bpf_jiffies64() * jiffy_ns;
+	return t;
+}
+
+/* ev_allowed - per-CPU token bucket for per-flow events (burst: 1 s). */
+static __always_inline int ev_allowed(__u64 now)
+{
+	struct ev_bucket *b;
+	__u32 zero = 0;
+	__u64 refill;
+
+	if (!event_rate || replay_mode)
+		return 1;
+	b = bpf_map_lookup_elem(&ev_limit, &zero);
+	if (!b)
+		return 0;
+	refill = (now - b->last_ns) * event_rate / NSEC_PER_SEC;
+	if (refill) {
+		b->tokens += refill;
+		if (b->tokens > event_rate)
+			b->tokens = event_rate;
+		b->last_ns = now;
+	}
+	if (!b->tokens)
+		return 0;
+	b->tokens--;
+	return 1;
+}
+
+/* emit_event - one per-flow event with a snapshot of the record. */
+static __always_inline void emit_event(struct xdpct_stats *st, __u8 type, const struct flow *f,
+				       const struct pkt_info *pi, __u8 side,
+				       const struct ct_result *res, __u64 now)
+{
+	struct ct_event *e;
+
+	if (!(event_mask & (1u << type)))
+		return;
+	if (!ev_allowed(now)) {
+		st->events_dropped++;
+		return;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		st->events_dropped++;
+		return;
+	}
+	e->type = type;
+	e->family = pi->family;
+	e->old_state = res ? res->old_state : (f->ctl & CT_CTL_STATE_MASK);
+	e->new_state = res ? res->new_state : (f->ctl & CT_CTL_STATE_MASK);
+	e->new_anomalies = res ? res->new_anomalies : 0;
+	e->ts_ns = now;
+	if (side) {
+		__builtin_memcpy(e->addr[1], pi->saddr, 16);
+		__builtin_memcpy(e->addr[0], pi->daddr, 16);
+		e->port[1] = pi->sport;
+		e->port[0] = pi->dport;
+	} else {
+		__builtin_memcpy(e->addr[0], pi->saddr, 16);
+		__builtin_memcpy(e->addr[1], pi->daddr, 16);
+		e->port[0] = pi->sport;
+		e->port[1] = pi->dport;
+	}
+	e->pad = 0;
+	__builtin_memcpy(&e->flow, f, sizeof(*f));
+	bpf_ringbuf_submit(e, replay_mode ? BPF_RB_NO_WAKEUP : 0);
+	st->events_sent++;
+}
+
+/* syn_dst_bump - count a SYN, SYN-ACK or completion for victim addr:port. */
+static __always_inline void syn_dst_bump(const __be32 *addr, __be16 port, __u8 family, int what,
+					 __u64 now)
+{
+	struct syn_dst_key k = {};
+	struct syn_dst_val *v;
+
+	__builtin_memcpy(k.addr, addr, 16);
+	k.port = bpf_ntohs(port);
+	k.family = family;
+	v = bpf_map_lookup_elem(&syn_dst, &k);
+	if (!v) {
+		struct syn_dst_val z = {};
+
+		bpf_map_update_elem(&syn_dst, &k, &z, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&syn_dst, &k);
+		if (!v)
+			return;
+	}
+	if (what == CT_CLASS_SYN)
+		__sync_fetch_and_add(&v->syns, 1);
+	else if (what == CT_CLASS_SYNACK)
+		__sync_fetch_and_add(&v->synacks, 1);
+	else
+		__sync_fetch_and_add(&v->completed, 1);
+	v->last_ns = now;
+}
+
+static __always_inline void syn_src_bump(const __be32 *addr, __u8 family, __u64 now)
+{
+	struct syn_src_key k = {};
+	struct syn_src_val *v;
+
+	__builtin_memcpy(k.addr, addr, 16);
+	k.family = family;
+	v = bpf_map_lookup_elem(&syn_src, &k);
+	if (!v) {
+		struct syn_src_val z = {};
+
+		bpf_map_update_elem(&syn_src, &k, &z, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&syn_src, &k);
+		if (!v)
+			return;
+	}
+	__sync_fetch_and_add(&v->syns, 1);
+	v->last_ns = now;
+}
+
+/* host_isn_record - remember an ISN the sending host chose. */
+static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u32 isn,
+					    __u64 now)
+{
+	struct syn_src_key k = {};
+	struct host_isn *h;
+	__u32 zero = 0;
+	__u64 slot;
+
+	__builtin_memcpy(k.addr, addr, 16);
+	k.family = family;
+	h = bpf_map_lookup_elem(&host_isn, &k);
+	if (!h) {
+		struct host_isn *z = bpf_map_lookup_elem(&scratch_host, &zero);
+
+		if (!z)
+			return;
+		__builtin_memset(z, 0, sizeof(*z));
+		bpf_map_update_elem(&host_isn, &k, z, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&host_isn, &k);
+		if (!h)
+			return;
+	}
+	slot = __sync_fetch_and_add(&h->count, 1) & (XDPCT_HOST_ISN_SLOTS - 1);
+	h->isn[slot] = isn;
+	h->ts_ns[slot] = now;
+}
+
+/*
+ * ct_wants_flows - belongs in the established map: its handshake completed,
+ * or it was picked up mid-stream and both directions have been seen. Flows
+ * that never showed two-way traffic stay in halfopen, so spoofed SYN or ACK
+ * floods cannot push real connections out.
+ */
+static __always_inline int ct_wants_flows(__u32 ctl)
+{
+	__u8 st = ctl & CT_CTL_STATE_MASK;
+
+	if (ctl & CT_CTL_ESTABLISHED_ONCE)
+		return 1;
+	return (ctl & CT_CTL_REPLIED) && st >= CT_STATE_ESTABLISHED && st <= CT_STATE_LAST_ACK;
+}
+
+/*
+ * track_slow - everything but the fast path: creation, reopen and expiry,
+ * the full state machine, counters, events, and the move to the
+ * established map. f is the entry found (or NULL), in_flows where.
+ */
+#define SLOW_IN_FLOWS	1
+#define SLOW_SIDE1	2
+
+/*
+ * A global function: the verifier checks it once on its own, instead of
+ * once per path through the parsers, which keeps the program well inside
+ * the verifier's complexity limit.
+ */
+__noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flow_key *key,
+			  struct flow *f, __u32 where)
+{
+	void *flows_map, *halfopen_map;
+	int in_flows = where & SLOW_IN_FLOWS;
+	__u8 side = (where & SLOW_SIDE1) ? 1 : 0;
+	struct ct_result res;
+	int created = 0, err;
+	__u32 zero = 0;
+	__u64 now;
+	__u8 cls, dir;
+
+	if (!pi || !st || !key)
+		return 0;
+	if (pi->family == 4) {
+		flows_map = &flows;
+		halfopen_map = &halfopen;
+	} else {
+		flows_map = &flows6;
+		halfopen_map = &halfopen6;
+	}
+	cls = ct_classify(pi->seg.flags);
+	now = now_precise();
+
+	if (f) {
+		__u8 state = f->ctl & CT_CTL_STATE_MASK;
+
+		if ((f->expires_ns && now >= f->expires_ns) || ct_is_reopen(state, cls)) {
+			/* this tuple's flow is over: report it, start anew */
+			emit_event(st, CT_EV_END, f, pi, side, NULL, now);
+			if (!bpf_map_delete_elem(in_flows ? flows_map : halfopen_map, key)) {
+				if (in_flows)
+					st->flows_deleted++;
+				else
+					st->halfopen_deleted++;
+			}
+			st->flows_reopened++;
+			f = NULL;
+		}
+	}
+	if (!f) {
+		struct flow *nf = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (!nf)
+			return 0;
+		ct_flow_init(nf, side, cls);
+		err = bpf_map_update_elem(halfopen_map, key, nf, BPF_NOEXIST);
+		if (err && err != -EEXIST_) {
+			st->insert_failed++;
+			return 0;
+		}
+		f = bpf_map_lookup_elem(halfopen_map, key);
+		if (!f) {
+			st->insert_failed++;
+			return 0;
+		}
+		in_flows = 0;
+		if (!err) {
+			created = 1;
+			st->flows_created++;
+		}
+	}
+
+	dir = ct_flow_dir(f->ctl, side);
+	ct_track(f, &pi->seg, dir, now, timeout_ns, &res);
+
+	if (cls == CT_CLASS_SYN) {
+		st->syn_pkts++;
+		if (res.syn_retx) {
+			st->syn_retransmits++;
+		} else {
+			syn_dst_bump(pi->daddr, pi->dport, pi->family, CT_CLASS_SYN, now);
+			host_isn_record(pi->saddr, pi->family, pi->seg.seq, now);
+		}
+		syn_src_bump(pi->saddr, pi->family, now);
+	} else if (cls == CT_CLASS_SYNACK) {
+		st->synack_pkts++;
+		if (res.synack_retx) {
+			st->synack_retransmits++;
+		} else if (!res.synack_bad) {
+			syn_dst_bump(pi->saddr, pi->sport, pi->family, CT_CLASS_SYNACK, now);
+			host_isn_record(pi->saddr, pi->family, pi->seg.seq, now);
+		}
+	} else if (cls == CT_CLASS_RST) {
+		st->rst_pkts++;
+	} else if (cls == CT_CLASS_FIN) {
+		st->fin_pkts++;
+	}
+	if (res.completed) {
+		st->handshakes_completed++;
+		if (dir == CT_DIR_ORIG)
+			syn_dst_bump(pi->daddr, pi->dport, pi->family, 3, now);
+		else
+			syn_dst_bump(pi->saddr, pi->sport, pi->family, 3, now);
+	}
+	if (res.verdict == CT_VERDICT_INVALID)
+		st->invalid_pkts++;
+
+	if (created)
+		emit_event(st, CT_EV_NEW, f, pi, side, &res, now);
+	else if (res.new_state != res.old_state)
+		emit_event(st, CT_EV_STATE, f, pi, side, &res, now);
+	else if (res.new_anomalies)
+		emit_event(st, CT_EV_ANOMALY, f, pi, side, &res, now);
+
+	if (!in_flows && ct_wants_flows(res.ctl)) {
+		struct flow *copy = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (!copy)
+			return 0;
+		__builtin_memcpy(copy, f, sizeof(*copy));
+		if (!bpf_map_update_elem(flows_map, key, copy, BPF_ANY)) {
+			if (!bpf_map_delete_elem(halfopen_map, key))
+				st->halfopen_deleted++;
+			st->flows_promoted++;
+		} else {
+			st->insert_failed++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * flow_key4_make - canonical IPv4 key; returns the sender's side (0/1).
+ * Explicit branches, not k->addr[side]: clang turns an indexed store into a
+ * bitwise OR on the stack pointer, which the verifier rejects.
+ */
+static __always_inline __u8 flow_key4_make(struct flow_key4 *k, const struct pkt_info *pi)
+{
+	__u32 s = pi->saddr[0], d = pi->daddr[0];
+
+	if (s > d || (s == d && pi->sport > pi->dport)) {
+		k->addr[0] = d;
+		k->addr[1] = s;
+		k->port[0] = pi->dport;
+		k->port[1] = pi->sport;
+		return 1;
+	}
+	k->addr[0] = s;
+	k->addr[1] = d;
+	k->port[0] = pi->sport;
+	k->port[1] = pi->dport;
+	return 0;
+}
+
+/* flow_key6_make - canonical IPv6 key; returns the sender's side (0/1). */
+static __always_inline __u8 flow_key6_make(struct flow_key6 *k, const struct pkt_info *pi)
+{
+	__u8 side = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		if (pi->saddr[i] != pi->daddr[i]) {
+			side = pi->saddr[i] > pi->daddr[i];
+			goto decided;
+		}
+	}
+	side = pi->sport > pi->dport;
+decided:
+	if (side) {
+		__builtin_memcpy(k->addr[0], pi->daddr, 16);
+		__builtin_memcpy(k->addr[1], pi->saddr, 16);
+		k->port[0] = pi->dport;
+		k->port[1] = pi->sport;
+	} else {
+		__builtin_memcpy(k->addr[0], pi->saddr, 16);
+		__builtin_memcpy(k->addr[1], pi->daddr, 16);
+		k->port[0] = pi->sport;
+		k->port[1] = pi->dport;
+	}
+	return side;
+}
+
+/* track - look the flow up (established map first) and apply the segment. */
+static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, void *flows_map,
+				  void *halfopen_map, union flow_key *key, __u8 side)
+{
+	struct flow *f = bpf_map_lookup_elem(flows_map, key);
+
+	if (f) {
+		/* the fast path: one lookup, no helper call */
+		if (ct_track_fast(f, &pi->seg, ct_flow_dir(f->ctl, side), now_coarse(),
+				  timeout_ns[CT_STATE_ESTABLISHED]))
+			return;
+		track_slow(pi, st, key, f, SLOW_IN_FLOWS | (side ? SLOW_SIDE1 : 0));
+		return;
+	}
+	track_slow(pi, st, key, bpf_map_lookup_elem(halfopen_map, key), side ? SLOW_SIDE1 : 0);
+}
+
+/* xdpct_account - count a parsed frame and track it if it is TCP. */
+static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struct pkt_info *pi,
+					  __u32 segs)
+{
+	union flow_key k = {};
+
+	st->packets++;
+	if (ret < 0) {
+		__u32 why = -ret - 1;
+
+		if (why < MAL_MAX)
+			st->malformed[why]++;
+		return;
+	}
+	if (ret != PARSE_TCP) {
+		st->non_tcp++;
+		if (ret == PARSE_FRAGMENT)
+			st->fragments++;
+		return;
+	}
+	st->tcp++;
+	pi->seg.segs = segs ? segs : 1;
+	if (pi->family == 4)
+		track(pi, st, &flows, &halfopen, &k, flow_key4_make(&k.v4, pi));
+	else
+		track(pi, st, &flows6, &halfopen6, &k, flow_key6_make(&k.v6, pi));
+}
+
+static __always_inline struct xdpct_stats *hook_stats(__u32 hook)
+{
+	return bpf_map_lookup_elem(&stats, &hook);
+}
+
+/*
+ * The parsers as global functions: verified once each, so the many header
+ * layouts they accept do not multiply the paths through the tracker.
+ */
+__noinline int parse_xdp(struct xdp_md *ctx, struct pkt_info *pi)
+{
+	void *data, *data_end;
+	__u32 len;
+
+	if (!ctx || !pi)
+		return MALFORMED(MAL_ETH_TRUNCATED);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	len = data_end - data;
+	/* a capture's snaplen may cut a frame: lengths come from its headers */
+	if (replay_mode && replay_wire_len > len)
+		len = replay_wire_len;
+	return parse_frame(data, data_end, len, pi);
+}
+
+/* SYN options: copy with the helper, walk the copy (global: own stack). */
+__noinline int syn_wscale_xdp(struct xdp_md *ctx, struct pkt_info *pi)
+{
+	struct tcp_opts o = {};
+	__u32 len;
+
+	if (!ctx || !pi || !pi->opt_len)
+		return 0;
+	len = pi->opt_len;
+	if (len > TCP_OPT_MAX_LEN)
+		len = TCP_OPT_MAX_LEN;
+	if (bpf_xdp_load_bytes(ctx, pi->opt_off, o.b, len))
+		return 0;
+	o.len = len;
+	pi->seg.wscale = tcp_opts_wscale_walk(&o);
+	return 0;
+}
+
+__noinline int parse_skb(struct __sk_buff *skb, struct pkt_info *pi)
+{
+	void *data, *data_end;
+
+	if (!skb || !pi)
+		return MALFORMED(MAL_ETH_TRUNCATED);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	return parse_frame(data, data_end, skb->len, pi);
+}
+
+__noinline int syn_wscale_skb(struct __sk_buff *skb, struct pkt_info *pi)
+{
+	struct tcp_opts o = {};
+	__u32 len;
+
+	if (!skb || !pi || !pi->opt_len)
+		return 0;
+	len = pi->opt_len;
+	if (len > TCP_OPT_MAX_LEN)
+		len = TCP_OPT_MAX_LEN;
+	if (bpf_skb_load_bytes(skb, pi->opt_off, o.b, len))
+		return 0;
+	o.len = len;
+	pi->seg.wscale = tcp_opts_wscale_walk(&o);
+	return 0;
+}
+
+SEC("xdp")
+int xdpct_xdp(struct xdp_md *ctx)
+{
+	struct xdpct_stats *st = hook_stats(HOOK_XDP);
+	struct pkt_info pi = {};
+	int ret;
+
+	if (!st)
+		return XDP_PASS;
+	ret = parse_xdp(ctx, &pi);
+	if (ret == PARSE_TCP)
+		syn_wscale_xdp(ctx, &pi);
+	xdpct_account(st, ret, &pi, 1);
+	return XDP_PASS;
+}
+
+/* parse_truncated - a parse error that more linear data could cure. */
+static __always_inline int parse_truncated(int ret)
+{
+	return ret == MALFORMED(MAL_ETH_TRUNCATED) || ret == MALFORMED(MAL_VLAN_TRUNCATED) ||
+	       ret == MALFORMED(MAL_IPV4_TRUNCATED) || ret == MALFORMED(MAL_IPV6_TRUNCATED) ||
+	       ret == MALFORMED(MAL_IPV6_EXT_TRUNCATED) || ret == MALFORMED(MAL_TCP_TRUNCATED);
+}
+
+#define TC_PULL_BYTES 256
+
+/*
+ * On egress the headers of a locally built skb are in its linear part; if
+ * they are not, pull them (bytes unchanged) and parse again.
+ * TC_ACT_UNSPEC: continue with the next filter, as if we were not there.
+ */
+SEC("tc")
+int xdpct_tc(struct __sk_buff *skb)
+{
+	struct xdpct_stats *st = hook_stats(HOOK_TC);
+	struct pkt_info pi = {};
+	int ret;
+
+	if (!st)
+		return TC_ACT_UNSPEC_;
+	ret = parse_skb(skb, &pi);
+	if (ret < 0 && parse_truncated(ret) &&
+	    skb->len > (__u32)(skb->data_end - skb->data)) {
+		bpf_skb_pull_data(skb, skb->len < TC_PULL_BYTES ? skb->len : TC_PULL_BYTES);
+		__builtin_memset(&pi, 0, sizeof(pi));
+		ret = parse_skb(skb, &pi);
+	}
+	if (ret == PARSE_TCP)
+		syn_wscale_skb(skb, &pi);
+	xdpct_account(st, ret, &pi, skb->gso_segs);
+	return TC_ACT_UNSPEC_;
+}
+
+/* xdpct_count - live entries per map, for exact eviction accounting. */
+SEC("syscall")
+int xdpct_count(void *ctx)
+{
+	live_counts.flows = bpf_map_sum_elem_count((const struct bpf_map *)&flows);
+	live_counts.flows6 = bpf_map_sum_elem_count((const struct bpf_map *)&flows6);
+	live_counts.halfopen = bpf_map_sum_elem_count((const struct bpf_map *)&halfopen);
+	live_counts.halfopen6 = bpf_map_sum_elem_count((const struct bpf_map *)&halfopen6);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
