@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Copyright (c) 2026 The xdpct authors */
+/* isn.c - ISN quality per host (see isn.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowview.h"
+#include "isn.h"
+#include "json.h"
+#include "maps.h"
+#include "print.h"
+
+const char *isn_pattern_name(enum isn_pattern p)
+{
+	switch (p) {
+	case ISN_RANDOM: return "random";
+	case ISN_CONSTANT: return "constant";
+	case ISN_FIXED_STEP: return "fixed_step";
+	case ISN_SMALL_STEPS: return "small_steps";
+	case ISN_TIME_LINEAR: return "time_linear";
+	default: return "unknown";
+	}
+}
+
+/* mod_diff - the shorter way around the 2^32 circle between a and b (nmap). */
+static __u32 mod_diff(__u32 a, __u32 b)
+{
+	__u32 x = a - b, y = b - a;
+
+	return x < y ? x : y;
+}
+
+static __u64 gcd64(__u64 a, __u64 b)
+{
+	while (b) {
+		__u64 t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+void isn_analyze(const struct host_isn *h, struct isn_verdict *v)
+{
+	unsigned int n = h->count < XDPCT_HOST_ISN_SLOTS ? (unsigned int)h->count :
+							   XDPCT_HOST_ISN_SLOTS;
+	double rates[XDPCT_HOST_ISN_SLOTS], mean = 0, var = 0, sd;
+	__u64 ts[XDPCT_HOST_ISN_SLOTS], gcd = 0;
+	__u32 d[XDPCT_HOST_ISN_SLOTS], maxd = 0;
+	bool same_step = true, all_zero = true;
+	unsigned int i, nr = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->samples = n;
+	for (i = 0; i < n; i++) {
+		__u64 k = h->count - n + i;
+
+		v->last[i] = h->isn[k % XDPCT_HOST_ISN_SLOTS];
+		ts[i] = h->ts_ns[k % XDPCT_HOST_ISN_SLOTS];
+	}
+	if (n < ISN_MIN_SAMPLES) {
+		v->pattern = ISN_UNKNOWN;
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		d[i] = mod_diff(v->last[i], v->last[i - 1]);
+		gcd = gcd64(gcd, d[i]);
+		if (d[i] > maxd)
+			maxd = d[i];
+		if (d[i])
+			all_zero = false;
+		if (v->last[i] - v->last[i - 1] != v->last[1] - v->last[0])
+			same_step = false;
+		if (ts[i] > ts[i - 1]) {
+			rates[nr] = d[i] / ((ts[i] - ts[i - 1]) / 1e9);
+			mean += rates[nr++];
+		}
+	}
+	v->gcd = gcd;
+	if (nr) {
+		mean /= nr;
+		for (i = 0; i < nr; i++)
+			var += (rates[i] - mean) * (rates[i] - mean);
+		sd = sqrt(var / nr);
+		v->isr = mean > 1 ? 8 * log2(mean) : 0;
+		if (gcd > 9)
+			sd /= (double)gcd;
+		v->sp = sd > 1 ? 8 * log2(sd) : 0;
+	}
+	if (all_zero) {
+		v->pattern = ISN_CONSTANT;
+	} else if (same_step) {
+		v->pattern = ISN_FIXED_STEP;
+		v->step = v->last[1] - v->last[0];
+	} else if (maxd < 65536) {
+		v->pattern = ISN_SMALL_STEPS;
+	} else if (nr >= ISN_MIN_SAMPLES && mean > 0 && sqrt(var / nr) / mean < 0.02) {
+		/* increments proportional to elapsed time: a clock-driven counter */
+		v->pattern = ISN_TIME_LINEAR;
+	} else {
+		v->pattern = ISN_RANDOM;
+	}
+	v->predictable = v->pattern != ISN_RANDOM && v->pattern != ISN_UNKNOWN;
+}
+
+struct host_list {
+	struct syn_src_key *k;
+	size_t n, cap;
+};
+
+static int predictable_cb(const void *key, const void *val, void *ctx)
+{
+	struct host_list *hl = ctx;
+	struct isn_verdict v;
+
+	isn_analyze(val, &v);
+	if (!v.predictable)
+		return 0;
+	if (hl->n == hl->cap) {
+		size_t cap = hl->cap ? hl->cap * 2 : 16;
+		struct syn_src_key *nk = realloc(hl->k, cap * sizeof(*nk));
+
+		if (!nk)
+			return 1;
+		hl->k = nk;
+		hl->cap = cap;
+	}
+	memcpy(&hl->k[hl->n++], key, sizeof(struct syn_src_key));
+	return 0;
+}
+
+static bool listed(const struct host_list *hl, int family, const __u8 *addr)
+{
+	size_t i;
+
+	for (i = 0; i < hl->n; i++)
+		if (hl->k[i].family == family &&
+		    !memcmp(hl->k[i].addr, addr, family == 4 ? 4 : 16))
+			return true;
+	return false;
+}
+
+int isn_mark_flows(int host_isn_fd, struct flow_vec *fv)
+{
+	struct host_list hl = {};
+	size_t i;
+	int err;
+
+	if (host_isn_fd < 0)
+		return 0;
+	err = map_walk(host_isn_fd, sizeof(struct syn_src_key), sizeof(struct host_isn),
+		       predictable_cb, &hl);
+	for (i = 0; !err && hl.n && i < fv->n; i++) {
+		struct flow_view *v = &fv->v[i];
+
+		if (((v->f.ctl & CT_CTL_ISN_ORIG) && listed(&hl, v->family, v->orig_addr)) ||
+		    ((v->f.ctl & CT_CTL_ISN_RESP) && listed(&hl, v->family, v->resp_addr)))
+			v->anomalies |= CT_ANOM_PREDICTABLE_ISN;
+	}
+	free(hl.k);
+	return err;
+}
+
+struct host_print {
+	FILE *f;
+	bool json;
+	const char *iface;
+	__s64 time_off;
+	int n;
+};
+
+static int host_print_cb(const void *key, const void *val, void *ctx)
+{
+	const struct syn_src_key *k = key;
+	const struct host_isn *h = val;
+	struct host_print *p = ctx;
+	struct isn_verdict v;
+	char a[64];
+	unsigned int i;
+
+	isn_analyze(h, &v);
+	addr_str(k->family, (const __u8 *)k->addr, a, sizeof(a));
+	if (p->json) {
+		struct jw w;
+
+		jw_init(&w, p->f);
+		jw_obj_open(&w, NULL);
+		if (p->iface)
+			jw_str(&w, "iface", p->iface);
+		jw_str(&w, "host", a);
+		jw_str(&w, "family", k->family == 6 ? "ipv6" : "ipv4");
+		jw_u64(&w, "isns_seen", h->count);
+		jw_str(&w, "verdict", v.pattern == ISN_UNKNOWN ? "unknown" :
+				      v.predictable ? "predictable" : "random");
+		jw_str(&w, "pattern", isn_pattern_name(v.pattern));
+		jw_u64(&w, "gcd", v.gcd);
+		jw_double(&w, "isr", v.isr, 1);
+		jw_double(&w, "sp", v.sp, 1);
+		if (v.pattern == ISN_FIXED_STEP)
+			jw_u64(&w, "step", v.step);
+		jw_arr_open(&w, "last_isns");
+		for (i = 0; i < v.samples; i++)
+			jw_u64(&w, NULL, v.last[i]);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+		jw_end_line(&w);
+	} else {
+		if (!p->n++)
+			fprintf(p->f, "%s%-40s %6s %-12s %-12s %10s %6s %6s  %s\n",
+				p->iface ? "IFACE      " : "", "HOST", "ISNS", "VERDICT",
+				"PATTERN", "GCD", "ISR", "SP", "LAST ISNS");
+		if (p->iface)
+			fprintf(p->f, "%-10s ", p->iface);
+		fprintf(p->f, "%-40s %6llu %-12s %-12s %10llu %6.1f %6.1f ", a,
+			(unsigned long long)h->count,
+			v.pattern == ISN_UNKNOWN ? "unknown" : v.predictable ? "PREDICTABLE" : "random",
+			isn_pattern_name(v.pattern), (unsigned long long)v.gcd, v.isr, v.sp);
+		for (i = v.samples > 4 ? v.samples - 4 : 0; i < v.samples; i++)
+			fprintf(p->f, " %u", v.last[i]);
+		fputc('\n', p->f);
+	}
+	return 0;
+}
+
+int print_hosts(FILE *f, int host_isn_fd, bool json, const char *iface, __s64 time_off)
+{
+	struct host_print p = { f, json, iface, time_off, 0 };
+	int err;
+
+	if (host_isn_fd < 0)
+		return -ENOENT;
+	err = map_walk(host_isn_fd, sizeof(struct syn_src_key), sizeof(struct host_isn),
+		       host_print_cb, &p);
+	if (!json && !err)
+		fprintf(stderr, "xdpct: %d host%s shown.\n", p.n, p.n == 1 ? "" : "s");
+	return err;
+}

@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * loader.c - load, attach, pin, detach; and clean up after a run that was
+ * killed. XDP is attached through a BPF link (pinned in persistent mode),
+ * TC egress through a clsact filter whose handle and priority the kernel
+ * picks and the "meta" pin records.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "xdpct.skel.h"
+#include "flowview.h"
+#include "loader.h"
+#include "tcnl.h"
+#include "util.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+#define XDP_PROG_NAME "xdpct_xdp"
+
+void ld_opts_init(struct ld_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->event_rate = -1;
+}
+
+int ld_parse_timeout(struct ld_opts *o, const char *arg)
+{
+	char name[32];
+	const char *eq = strchr(arg, '=');
+	__u64 sec;
+	int st;
+
+	if (!eq || (size_t)(eq - arg) >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, arg, eq - arg);
+	name[eq - arg] = 0;
+	st = ct_state_parse(name);
+	if (st <= CT_STATE_NONE)
+		return -EINVAL;
+	if (parse_duration_s(eq + 1, &sec) || sec == 0)
+		return -EINVAL;
+	o->timeout_ns[st] = sec * NSEC_PER_SEC;
+	return 0;
+}
+
+int ld_require_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	pr_err("%s needs root (CAP_BPF and CAP_NET_ADMIN); run it with sudo", what);
+	return -EPERM;
+}
+
+int ld_ensure_bpffs(void)
+{
+	struct statfs sfs;
+
+	if (!statfs("/sys/fs/bpf", &sfs) && sfs.f_type == BPF_FS_MAGIC)
+		return 0;
+	mkdir("/sys/fs/bpf", 0700);
+	if (mount("bpffs", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+		int err = -errno;
+
+		pr_err("bpffs is not mounted on /sys/fs/bpf and mounting it failed: %s",
+		       strerror(-err));
+		return err;
+	}
+	pr_info("mounted bpffs on /sys/fs/bpf");
+	return 0;
+}
+
+/* kfunc_available - can programs call bpf_map_sum_elem_count (6.6+)? */
+static bool kfunc_available(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool ok;
+
+	if (!btf)
+		return false;
+	ok = btf__find_by_name_kind(btf, "bpf_map_sum_elem_count", BTF_KIND_FUNC) >= 0;
+	btf__free(btf);
+	return ok;
+}
+
+static void fds_from_skel(struct xdpct_fds *fds, struct xdpct_bpf *s)
+{
+	fds_init(fds);
+	fds->flows = bpf_map__fd(s->maps.flows);
+	fds->flows6 = bpf_map__fd(s->maps.flows6);
+	fds->halfopen = bpf_map__fd(s->maps.halfopen);
+	fds->halfopen6 = bpf_map__fd(s->maps.halfopen6);
+	fds->stats = bpf_map__fd(s->maps.stats);
+	fds->syn_dst = bpf_map__fd(s->maps.syn_dst);
+	fds->syn_src = bpf_map__fd(s->maps.syn_src);
+	fds->events = bpf_map__fd(s->maps.events);
+	fds->meta = bpf_map__fd(s->maps.meta);
+	fds->detector = bpf_map__fd(s->maps.detector);
+	fds->gc = bpf_map__fd(s->maps.gc);
+	fds->host_isn = bpf_map__fd(s->maps.host_isn);
+	fds->bss = bpf_map__fd(s->maps.bss);
+	fds->count_prog = bpf_program__fd(s->progs.xdpct_count);
+}
+
+int ld_load(struct ld *ld, const struct ld_opts *o)
+{
+	struct xdpct_bpf *s;
+	__u64 max_flows = o->max_flows ? o->max_flows : XDPCT_MAX_FLOWS_DEFAULT;
+	__u64 max_half = o->max_halfopen ? o->max_halfopen : XDPCT_MAX_HALFOPEN_DEFAULT;
+	int i, err;
+
+	memset(ld, 0, sizeof(*ld));
+	ld->xdp_link_fd = -1;
+	fds_init(&ld->fds);
+	libbpf_set_print(libbpf_print_fn);
+
+	s = xdpct_bpf__open();
+	if (!s) {
+		err = -errno;
+		pr_err("opening the BPF object failed: %s", strerror(-err));
+		return err;
+	}
+	for (i = 1; i < CT_STATE_COUNT; i++)
+		if (o->timeout_ns[i])
+			s->rodata->timeout_ns[i] = o->timeout_ns[i];
+	s->rodata->replay_mode = o->replay;
+	if (o->replay) {
+		s->rodata->event_mask = 1u << CT_EV_END;
+		bpf_map__set_max_entries(s->maps.events, 16u << 20);
+		bpf_program__set_autoload(s->progs.xdpct_tc, false);
+	} else {
+		s->rodata->jiffy_ns = kernel_jiffy_ns();
+	}
+	if (o->event_rate >= 0)
+		s->rodata->event_rate = (__u32)o->event_rate;
+	bpf_map__set_max_entries(s->maps.flows, max_flows);
+	bpf_map__set_max_entries(s->maps.flows6, max_flows);
+	bpf_map__set_max_entries(s->maps.halfopen, max_half);
+	bpf_map__set_max_entries(s->maps.halfopen6, max_half);
+	if (!kfunc_available())
+		bpf_program__set_autoload(s->progs.xdpct_count, false);
+
+	err = xdpct_bpf__load(s);
+	if (err) {
+		pr_err("loading the BPF programs failed: %s (run with -v for the verifier log)",
+		       strerror(-err));
+		xdpct_bpf__destroy(s);
+		return err;
+	}
+	ld->skel = s;
+	fds_from_skel(&ld->fds, s);
+	return 0;
+}
+
+/* prog_name_by_id - name of a loaded BPF program, "" if unknown. */
+static void prog_name_by_id(__u32 id, char *name, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	int fd;
+
+	snprintf(name, len, "?");
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		snprintf(name, len, "%s", info.name);
+	close(fd);
+}
+
+/* xdp_link_detach_iface - detach whatever XDP link holds ifindex. */
+static int xdp_link_detach_iface(int ifindex)
+{
+	__u32 id = 0;
+	int found = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
+		    info.xdp.ifindex == (__u32)ifindex) {
+			if (!bpf_link_detach(fd))
+				found++;
+		}
+		close(fd);
+	}
+	return found;
+}
+
+/* xdp_remove - remove the XDP program from ifindex, by link or by netlink. */
+static int xdp_remove(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err;
+
+	if (xdp_link_detach_iface(ifindex) > 0)
+		return 0;
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	if (q.skb_prog_id)
+		err = bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
+	if (!err && q.drv_prog_id)
+		err = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	if (!err && q.hw_prog_id)
+		err = bpf_xdp_detach(ifindex, XDP_FLAGS_HW_MODE, NULL);
+	return err;
+}
+
+static int pin_dir(const char *ifname, char *dir, size_t len)
+{
+	if ((size_t)snprintf(dir, len, "%s/%s", XDPCT_PIN_ROOT, ifname) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* unpin_all - remove every pin in dir, then dir. */
+static void unpin_all(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int read_meta_fd(int fd, struct xdpct_meta *m)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, m))
+		return -errno;
+	return m->magic == XDPCT_META_MAGIC ? 0 : -ENODATA;
+}
+
+/* read_meta - the meta pin of ifname: 0, -ENOENT (no pins), -errno. */
+static int read_meta(const char *ifname, struct xdpct_meta *m)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 8];
+	int fd, err;
+
+	err = pin_dir(ifname, dir, sizeof(dir));
+	if (err)
+		return err;
+	if (access(dir, F_OK))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/meta", dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd == -ENOENT ? -ENODATA : fd;
+	err = read_meta_fd(fd, m);
+	close(fd);
+	return err;
+}
+
+static bool owner_alive(const struct xdpct_meta *m)
+{
+	return m->owner_pid && proc_start_time((int)m->owner_pid) == m->owner_start;
+}
+
+int ld_prepare(struct ld *ld, const struct ld_opts *o)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xdpct_meta m;
+	__u32 ids[3];
+	int i, err;
+
+	if (!ifname_valid(o->ifname)) {
+		pr_err("'%s' is not a valid interface name", o->ifname);
+		return -EINVAL;
+	}
+	snprintf(ld->ifname, sizeof(ld->ifname), "%s", o->ifname);
+	ld->ifindex = (int)if_nametoindex(o->ifname);
+	if (!ld->ifindex) {
+		pr_err("%s: no such interface", o->ifname);
+		return -ENODEV;
+	}
+	err = pin_dir(o->ifname, ld->dir, sizeof(ld->dir));
+	if (err)
+		return err;
+
+	err = read_meta(o->ifname, &m);
+	if (!err) {
+		bool same_iface = m.ifindex == (__u32)ld->ifindex;
+
+		if (m.owner_mode == OWNER_RUN && owner_alive(&m) && same_iface) {
+			pr_err("%s: xdpct is already running here (pid %u)", o->ifname,
+			       m.owner_pid);
+			return -EBUSY;
+		}
+		if (m.owner_mode == OWNER_ATTACH && same_iface) {
+			pr_err("%s: xdpct is already attached here ('xdpct detach %s' removes it)",
+			       o->ifname, o->ifname);
+			return -EEXIST;
+		}
+		if (m.owner_mode == OWNER_RUN)
+			pr_info("%s: cleaning up after an earlier run (pid %u) that did not exit "
+				"cleanly", o->ifname, m.owner_pid);
+		else
+			pr_info("%s: cleaning up stale pins of an interface that was re-created",
+				o->ifname);
+		ld_detach_iface(o->ifname, true);
+	} else if (err != -ENOENT) {
+		pr_info("%s: removing incomplete pins in %s", o->ifname, ld->dir);
+		ld_detach_iface(o->ifname, true);
+	}
+
+	err = bpf_xdp_query(ld->ifindex, 0, &q);
+	if (err) {
+		pr_err("%s: querying XDP failed: %s", o->ifname, strerror(-err));
+		return err;
+	}
+	ids[0] = q.drv_prog_id;
+	ids[1] = q.skb_prog_id;
+	ids[2] = q.hw_prog_id;
+	for (i = 0; i < 3; i++) {
+		char name[BPF_OBJ_NAME_LEN];
+
+		if (!ids[i])
+			continue;
+		prog_name_by_id(ids[i], name, sizeof(name));
+		if (!strcmp(name, XDP_PROG_NAME)) {
+			pr_info("%s: removing a stale xdpct XDP program (id %u)", o->ifname, ids[i]);
+		} else if (!o->force) {
+			pr_err("%s: an XDP program that is not xdpct's is attached: id %u name '%s' "
+			       "(--force replaces it)", o->ifname, ids[i], name);
+			return -EEXIST;
+		} else {
+			pr_warn("%s: replacing XDP program id %u name '%s' (--force)", o->ifname,
+				ids[i], name);
+		}
+		err = xdp_remove(ld->ifindex);
+		if (err) {
+			pr_err("%s: removing XDP program id %u failed: %s", o->ifname, ids[i],
+			       strerror(-err));
+			return err;
+		}
+		break;
+	}
+	return 0;
+}
+
+static int pin_fd(const char *dir, const char *name, int fd)
+{
+	char path[PATH_MAX + 32];
+	int err;
+
+	if (fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	err = bpf_obj_pin(fd, path);
+	if (err)
+		return err;
+	chmod(path, 0600);
+	return 0;
+}
+
+static int pin_maps(struct ld *ld)
+{
+	struct xdpct_bpf *s = ld->skel;
+	const struct {
+		const char *name;
+		int fd;
+	} pins[] = {
+		{ "flows", ld->fds.flows },
+		{ "flows6", ld->fds.flows6 },
+		{ "halfopen", ld->fds.halfopen },
+		{ "halfopen6", ld->fds.halfopen6 },
+		{ "stats", ld->fds.stats },
+		{ "syn_dst", ld->fds.syn_dst },
+		{ "syn_src", ld->fds.syn_src },
+		{ "host_isn", ld->fds.host_isn },
+		{ "events", ld->fds.events },
+		{ "meta", ld->fds.meta },
+		{ "detector", ld->fds.detector },
+		{ "gc", ld->fds.gc },
+		{ "config", bpf_map__fd(s->maps.rodata) },
+		{ "bss", ld->fds.bss },
+		{ "count", ld->fds.count_prog },
+	};
+	size_t i;
+	int err;
+
+	mkdir(XDPCT_PIN_ROOT, 0755);
+	if (mkdir(ld->dir, 0700) && errno != EEXIST)
+		return -errno;
+	ld->pinned = true;
+	for (i = 0; i < ARRAY_SIZE(pins); i++) {
+		err = pin_fd(ld->dir, pins[i].name, pins[i].fd);
+		if (err) {
+			pr_err("%s: pinning %s/%s failed: %s", ld->ifname, ld->dir, pins[i].name,
+			       strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int write_meta(struct ld *ld, const struct ld_opts *o)
+{
+	struct xdpct_meta m = {};
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), zero = 0;
+
+	m.magic = XDPCT_META_MAGIC;
+	m.ifindex = ld->ifindex;
+	m.owner_mode = ld->owner_mode;
+	if (ld->owner_mode == OWNER_RUN) {
+		m.owner_pid = getpid();
+		m.owner_start = proc_start_time(getpid());
+	}
+	if (!bpf_obj_get_info_by_fd(bpf_program__fd(ld->skel->progs.xdpct_xdp), &info, &len))
+		m.xdp_prog_id = info.id;
+	memset(&info, 0, sizeof(info));
+	len = sizeof(info);
+	if (!bpf_obj_get_info_by_fd(bpf_program__fd(ld->skel->progs.xdpct_tc), &info, &len))
+		m.tc_prog_id = info.id;
+	m.xdp_flags = ld->xdp_flags;
+	m.tc_handle = ld->tc_handle;
+	m.tc_priority = ld->tc_prio;
+	m.clsact_created = ld->clsact_created;
+	m.attached_ns = real_ns();
+	m.max_flows = o->max_flows ? o->max_flows : XDPCT_MAX_FLOWS_DEFAULT;
+	m.max_halfopen = o->max_halfopen ? o->max_halfopen : XDPCT_MAX_HALFOPEN_DEFAULT;
+	snprintf(m.ifname, sizeof(m.ifname), "%s", ld->ifname);
+	if (bpf_map_update_elem(ld->fds.meta, &zero, &m, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static int xdp_link(struct ld *ld, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = flags);
+
+	return bpf_link_create(bpf_program__fd(ld->skel->progs.xdpct_xdp), ld->ifindex, BPF_XDP,
+			       &lo);
+}
+
+static int attach_xdp(struct ld *ld, const struct ld_opts *o)
+{
+	int fd;
+
+	if (o->mode != LD_MODE_GENERIC) {
+		fd = xdp_link(ld, XDP_FLAGS_DRV_MODE);
+		if (fd >= 0) {
+			ld->xdp_link_fd = fd;
+			ld->xdp_flags = XDP_FLAGS_DRV_MODE;
+			return 0;
+		}
+		if (o->mode == LD_MODE_NATIVE) {
+			pr_err("%s: attach XDP (native) failed: %s", ld->ifname, strerror(-fd));
+			return fd;
+		}
+		pr_warn("%s: native XDP not available (%s); using generic mode, which is slower",
+			ld->ifname, strerror(-fd));
+	}
+	fd = xdp_link(ld, XDP_FLAGS_SKB_MODE);
+	if (fd < 0) {
+		pr_err("%s: attach XDP (generic) failed: %s", ld->ifname, strerror(-fd));
+		return fd;
+	}
+	ld->xdp_link_fd = fd;
+	ld->xdp_flags = XDP_FLAGS_SKB_MODE;
+	return 0;
+}
+
+static int attach_tc(struct ld *ld)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ld->ifindex, .attach_point = BPF_TC_EGRESS);
+	/* handle and priority 0: the kernel picks them, ahead of existing
+	 * filters, so xdpct sees every packet before anyone decides on it */
+	LIBBPF_OPTS(bpf_tc_opts, topts, .prog_fd = bpf_program__fd(ld->skel->progs.xdpct_tc));
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		pr_err("%s: creating the clsact qdisc failed: %s", ld->ifname, strerror(-err));
+		return err;
+	}
+	ld->clsact_created = !err;
+	err = bpf_tc_attach(&hook, &topts);
+	if (err) {
+		pr_err("%s: attach TC egress failed: %s", ld->ifname, strerror(-err));
+		if (ld->clsact_created) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+			ld->clsact_created = false;
+		}
+		return err;
+	}
+	ld->tc_attached = true;
+	ld->tc_handle = topts.handle;
+	ld->tc_prio = topts.priority;
+	return 0;
+}
+
+/* detach_tc - our filter off ifindex; the qdisc too if we made it and it is empty. */
+static void detach_tc(int ifindex, __u32 handle, __u32 prio, bool clsact_created)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, topts, .handle = handle, .priority = prio);
+	int others;
+
+	if (handle && prio)
+		bpf_tc_detach(&hook, &topts);
+	if (!clsact_created)
+		return;
+	others = tc_count_filters(ifindex, handle, prio);
+	if (others == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+}
+
+int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
+{
+	char path[PATH_MAX + 16];
+	int err;
+
+	ld->owner_mode = owner_mode;
+	err = pin_maps(ld);
+	if (err)
+		goto fail;
+	err = attach_xdp(ld, o);
+	if (err)
+		goto fail;
+	err = attach_tc(ld);
+	if (err)
+		goto fail;
+	err = write_meta(ld, o);
+	if (err) {
+		pr_err("%s: writing %s/meta failed: %s", ld->ifname, ld->dir, strerror(-err));
+		goto fail;
+	}
+	if (owner_mode == OWNER_ATTACH) {
+		snprintf(path, sizeof(path), "%s/xdp_link", ld->dir);
+		err = bpf_obj_pin(ld->xdp_link_fd, path);
+		if (err) {
+			pr_err("%s: pinning the XDP link failed: %s", ld->ifname, strerror(-err));
+			goto fail;
+		}
+		chmod(path, 0600);
+	}
+	return 0;
+fail:
+	ld_detach_self(ld);
+	return err;
+}
+
+int ld_detach_self(struct ld *ld)
+{
+	if (ld->xdp_link_fd >= 0) {
+		bpf_link_detach(ld->xdp_link_fd);
+		close(ld->xdp_link_fd);
+		ld->xdp_link_fd = -1;
+	}
+	if (ld->tc_attached || ld->clsact_created) {
+		detach_tc(ld->ifindex, ld->tc_handle, ld->tc_prio, ld->clsact_created);
+		ld->tc_attached = false;
+		ld->clsact_created = false;
+	}
+	if (ld->pinned) {
+		unpin_all(ld->dir);
+		ld->pinned = false;
+	}
+	return 0;
+}
+
+int ld_detach_iface(const char *ifname, bool quiet)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct xdpct_meta m;
+	int ifindex, err, fd;
+
+	if (!ifname_valid(ifname)) {
+		pr_err("'%s' is not a valid interface name", ifname);
+		return -EINVAL;
+	}
+	err = pin_dir(ifname, dir, sizeof(dir));
+	if (err)
+		return err;
+	ifindex = (int)if_nametoindex(ifname);
+	err = read_meta(ifname, &m);
+	if (err == -ENOENT) {
+		if (!quiet)
+			pr_err("%s: xdpct is not attached (no pins in %s)", ifname, dir);
+		return -ENOENT;
+	}
+	if (!err && m.owner_mode == OWNER_RUN && owner_alive(&m) && !quiet) {
+		pr_err("%s: 'xdpct run' (pid %u) owns this attachment; stop it with SIGINT or "
+		       "SIGTERM", ifname, m.owner_pid);
+		return -EBUSY;
+	}
+	/* the interface may be gone (then its hooks went with it) or re-created */
+	if (!err && ifindex && m.ifindex == (__u32)ifindex) {
+		snprintf(path, sizeof(path), "%s/xdp_link", dir);
+		fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			bpf_link_detach(fd);
+			close(fd);
+		} else {
+			LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+			/* a killed run's link went with it; check nothing of ours stayed */
+			if (!bpf_xdp_query(ifindex, 0, &q) && q.prog_id &&
+			    (q.prog_id == m.xdp_prog_id || q.drv_prog_id == m.xdp_prog_id ||
+			     q.skb_prog_id == m.xdp_prog_id))
+				xdp_remove(ifindex);
+		}
+		detach_tc(ifindex, m.tc_handle, m.tc_priority, m.clsact_created);
+	}
+	unpin_all(dir);
+	return 0;
+}
+
+void ld_destroy(struct ld *ld)
+{
+	if (ld->xdp_link_fd >= 0)
+		close(ld->xdp_link_fd);
+	ld->xdp_link_fd = -1;
+	xdpct_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+}
+
+static int open_pin(const char *dir, const char *name, bool required, int *out)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		if (fd == -ENOENT && !required)
+			return 0;
+		if (fd == -EACCES || fd == -EPERM)
+			pr_err("reading %s needs root: the pins are mode 0600 and reading BPF "
+			       "maps needs CAP_BPF; run it with sudo", path);
+		else if (fd != -ENOENT)
+			pr_err("opening %s failed: %s", path, strerror(-fd));
+		return fd;
+	}
+	*out = fd;
+	return 0;
+}
+
+int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta *meta)
+{
+	char dir[PATH_MAX];
+	const struct {
+		const char *name;
+		int *fd;
+		bool required;
+	} pins[] = {
+		{ "flows", &fds->flows, true },
+		{ "flows6", &fds->flows6, true },
+		{ "halfopen", &fds->halfopen, true },
+		{ "halfopen6", &fds->halfopen6, true },
+		{ "stats", &fds->stats, true },
+		{ "meta", &fds->meta, true },
+		{ "syn_dst", &fds->syn_dst, false },
+		{ "syn_src", &fds->syn_src, false },
+		{ "host_isn", &fds->host_isn, false },
+		{ "events", &fds->events, false },
+		{ "detector", &fds->detector, false },
+		{ "gc", &fds->gc, false },
+		{ "bss", &fds->bss, false },
+		{ "count", &fds->count_prog, false },
+	};
+	struct stat st;
+	size_t i;
+	int err;
+
+	fds_init(fds);
+	if (!ifname_valid(ifname)) {
+		pr_err("'%s' is not a valid interface name", ifname);
+		return -EINVAL;
+	}
+	err = pin_dir(ifname, dir, sizeof(dir));
+	if (err)
+		return err;
+	if (stat(dir, &st)) {
+		err = -errno;
+		if (err == -EACCES)
+			pr_err("reading %s needs root; run it with sudo", dir);
+		return err;
+	}
+	for (i = 0; i < ARRAY_SIZE(pins); i++) {
+		err = open_pin(dir, pins[i].name, pins[i].required, pins[i].fd);
+		if (err) {
+			fds_close(fds);
+			return err == -ENOENT ? -ENODATA : err;
+		}
+	}
+	if (meta) {
+		err = read_meta_fd(fds->meta, meta);
+		if (err)
+			memset(meta, 0, sizeof(*meta));
+	}
+	return 0;
+}
+
+int ld_list_ifaces(char (*names)[IF_NAMESIZE], int max)
+{
+	struct dirent *de;
+	DIR *d = opendir(XDPCT_PIN_ROOT);
+	int n = 0;
+
+	if (!d)
+		return errno == EACCES ? -EACCES : 0;
+	while ((de = readdir(d)) && n < max) {
+		if (de->d_name[0] == '.' || !ifname_valid(de->d_name))
+			continue;
+		memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);	/* < IF_NAMESIZE */
+	}
+	closedir(d);
+	return n;
+}

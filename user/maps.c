@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Copyright (c) 2026 The xdpct authors */
+/* maps.c - reading xdpct's maps. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdpct.skel.h"
+#include "maps.h"
+
+#ifndef ENOTSUPP
+#define ENOTSUPP 524	/* the kernel's own "not supported" */
+#endif
+
+void fds_init(struct xdpct_fds *fds)
+{
+	int *p = (int *)fds;
+	size_t i;
+
+	for (i = 0; i < sizeof(*fds) / sizeof(int); i++)
+		p[i] = -1;
+}
+
+void fds_close(struct xdpct_fds *fds)
+{
+	int *p = (int *)fds;
+	size_t i;
+
+	for (i = 0; i < sizeof(*fds) / sizeof(int); i++) {
+		if (p[i] >= 0)
+			close(p[i]);
+		p[i] = -1;
+	}
+}
+
+#define BATCH_START 4096
+
+/* walk_keys - the slow way, one syscall per key, for kernels without batch ops. */
+static int walk_keys(int fd, size_t key_size, size_t val_size, map_cb cb, void *ctx)
+{
+	unsigned char key[64], next[64];
+	void *prev = NULL, *val;
+	int err;
+
+	val = malloc(val_size);
+	if (!val)
+		return -ENOMEM;
+	while (!(err = bpf_map_get_next_key(fd, prev, next))) {
+		memcpy(key, next, key_size);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, val))
+			continue;	/* deleted meanwhile */
+		if (cb(key, val, ctx))
+			break;
+	}
+	free(val);
+	return err == -ENOENT || !err ? 0 : err;
+}
+
+int map_walk(int fd, size_t key_size, size_t val_size, map_cb cb, void *ctx)
+{
+	__u32 batch = BATCH_START, count, i;
+	unsigned char in[64], out[64];
+	void *keys = NULL, *vals = NULL;
+	bool first = true, done = false;
+	int err = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+	if (fd < 0)
+		return 0;
+	if (key_size > sizeof(in))
+		return -EINVAL;
+	while (!done) {
+		if (!keys) {
+			keys = calloc(batch, key_size);
+			vals = calloc(batch, val_size);
+			if (!keys || !vals) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		count = batch;
+		err = bpf_map_lookup_batch(fd, first ? NULL : in, out, keys, vals, &count, &opts);
+		if (err == -ENOSPC && count == 0) {
+			/* one bucket holds more than a batch: grow and retry */
+			batch *= 4;
+			free(keys);
+			free(vals);
+			keys = vals = NULL;
+			continue;
+		}
+		if (first && (err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP)) {
+			err = walk_keys(fd, key_size, val_size, cb, ctx);
+			break;
+		}
+		if (err && err != -ENOENT)
+			break;
+		done = err == -ENOENT;
+		err = 0;
+		for (i = 0; i < count; i++) {
+			if (cb((char *)keys + (size_t)i * key_size, (char *)vals + (size_t)i * val_size,
+			       ctx)) {
+				done = true;
+				break;
+			}
+		}
+		memcpy(in, out, sizeof(in));
+		first = false;
+	}
+	free(keys);
+	free(vals);
+	return err;
+}
+
+struct flow_walk {
+	flow_cb cb;
+	void *ctx;
+	int family;
+	bool halfopen;
+};
+
+static int flow_walk_cb(const void *key, const void *val, void *ctx)
+{
+	struct flow_walk *w = ctx;
+
+	return w->cb(w->family, key, val, w->halfopen, w->ctx);
+}
+
+int flows_walk(const struct xdpct_fds *fds, flow_cb cb, void *ctx)
+{
+	struct flow_walk w = { cb, ctx, 4, false };
+	int err;
+
+	err = map_walk(fds->flows, sizeof(struct flow_key4), sizeof(struct flow), flow_walk_cb, &w);
+	w.family = 6;
+	if (!err)
+		err = map_walk(fds->flows6, sizeof(struct flow_key6), sizeof(struct flow),
+			       flow_walk_cb, &w);
+	w.family = 4;
+	w.halfopen = true;
+	if (!err)
+		err = map_walk(fds->halfopen, sizeof(struct flow_key4), sizeof(struct flow),
+			       flow_walk_cb, &w);
+	w.family = 6;
+	if (!err)
+		err = map_walk(fds->halfopen6, sizeof(struct flow_key6), sizeof(struct flow),
+			       flow_walk_cb, &w);
+	return err;
+}
+
+int stats_read(int stats_fd, struct xdpct_stats out[HOOK_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xdpct_stats *vals;
+	__u32 hook;
+	int c, err = 0;
+	size_t k;
+
+	memset(out, 0, sizeof(struct xdpct_stats) * HOOK_MAX);
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (hook = 0; hook < HOOK_MAX && !err; hook++) {
+		err = bpf_map_lookup_elem(stats_fd, &hook, vals);
+		if (err)
+			break;
+		for (c = 0; c < ncpu; c++) {
+			__u64 *dst = (__u64 *)&out[hook], *src = (__u64 *)&vals[c];
+
+			for (k = 0; k < sizeof(struct xdpct_stats) / sizeof(__u64); k++)
+				dst[k] += src[k];
+		}
+	}
+	free(vals);
+	return err;
+}
+
+static long long count_map(int fd, size_t key_size)
+{
+	unsigned char key[64], next[64];
+	void *prev = NULL;
+	long long n = 0;
+
+	if (fd < 0)
+		return 0;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+int live_counts_read(const struct xdpct_fds *fds, struct live_counts *lc)
+{
+	struct xdpct_bpf__bss v;
+	__u32 zero = 0;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	memset(lc, 0, sizeof(*lc));
+	if (fds->count_prog >= 0 && fds->bss >= 0 &&
+	    !bpf_prog_test_run_opts(fds->count_prog, &opts) &&
+	    !bpf_map_lookup_elem(fds->bss, &zero, &v)) {
+		lc->flows = v.live_counts.flows;
+		lc->flows6 = v.live_counts.flows6;
+		lc->halfopen = v.live_counts.halfopen;
+		lc->halfopen6 = v.live_counts.halfopen6;
+		lc->exact = true;
+		return 0;
+	}
+	/* no kernel count: iterate keys (a race with inserts is possible) */
+	lc->flows = count_map(fds->flows, sizeof(struct flow_key4));
+	lc->flows6 = count_map(fds->flows6, sizeof(struct flow_key6));
+	lc->halfopen = count_map(fds->halfopen, sizeof(struct flow_key4));
+	lc->halfopen6 = count_map(fds->halfopen6, sizeof(struct flow_key6));
+	return 0;
+}
+
+int gc_read(int gc_fd, struct user_deletes *ud)
+{
+	__u32 zero = 0;
+
+	memset(ud, 0, sizeof(*ud));
+	if (gc_fd < 0)
+		return 0;
+	return bpf_map_lookup_elem(gc_fd, &zero, ud);
+}
+
+int gc_add(int gc_fd, __u64 flows, __u64 halfopen)
+{
+	struct user_deletes ud;
+	__u32 zero = 0;
+	int err;
+
+	if (gc_fd < 0 || (!flows && !halfopen))
+		return 0;
+	err = gc_read(gc_fd, &ud);
+	if (err)
+		return err;
+	ud.flows += flows;
+	ud.halfopen += halfopen;
+	return bpf_map_update_elem(gc_fd, &zero, &ud, BPF_ANY);
+}

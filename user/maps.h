@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Copyright (c) 2026 The xdpct authors */
+/* maps.h - reading xdpct's maps: flows in batches, counters summed over CPUs. */
+#ifndef XDPCT_MAPS_H
+#define XDPCT_MAPS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "flow.h"
+
+/* File descriptors of one instance's maps (pinned or from a skeleton). */
+struct xdpct_fds {
+	int flows, flows6, halfopen, halfopen6;
+	int stats, syn_dst, syn_src, events, meta, detector, gc, host_isn;
+	int count_prog;		/* xdpct_count, or -1 */
+	int bss;		/* the .bss map (live_counts), or -1 */
+};
+
+void fds_init(struct xdpct_fds *fds);
+void fds_close(struct xdpct_fds *fds);
+
+/* Called for each entry; return non-zero to stop. */
+typedef int (*map_cb)(const void *key, const void *val, void *ctx);
+
+/*
+ * map_walk - every entry of a hash map, read with batch lookups (falling
+ * back to key iteration). Returns 0 or -errno.
+ */
+int map_walk(int fd, size_t key_size, size_t val_size, map_cb cb, void *ctx);
+
+/* Called for each flow; return non-zero to stop. */
+typedef int (*flow_cb)(int family, const void *key, const struct flow *f, bool halfopen,
+		       void *ctx);
+
+/* flows_walk - every flow in the four flow maps. Returns 0 or -errno. */
+int flows_walk(const struct xdpct_fds *fds, flow_cb cb, void *ctx);
+
+/* stats_read - per-hook counters summed over CPUs. Returns 0 or -errno. */
+int stats_read(int stats_fd, struct xdpct_stats out[HOOK_MAX]);
+
+/* Live entries per flow map, exact when the kernel can count them. */
+struct live_counts {
+	long long flows, flows6, halfopen, halfopen6;
+	bool exact;
+};
+int live_counts_read(const struct xdpct_fds *fds, struct live_counts *lc);
+
+/* Flows deleted by userspace (expiry), for eviction accounting. */
+int gc_read(int gc_fd, struct user_deletes *ud);
+int gc_add(int gc_fd, __u64 flows, __u64 halfopen);
+
+#endif /* XDPCT_MAPS_H */

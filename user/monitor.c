@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Copyright (c) 2026 The xdpct authors */
+/* monitor.c - the detector fed from the maps, and its alerts. */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "flowview.h"
+#include "json.h"
+#include "monitor.h"
+#include "util.h"
+
+#define TOP_SOURCES 5
+
+enum {
+	OPT_SYN_RATE = 0x1000,
+	OPT_COMPLETION,
+	OPT_CUSUM_THRESHOLD,
+	OPT_CUSUM_DRIFT,
+	OPT_FLOOD_END,
+};
+
+const struct argp_option detector_options[] = {
+	{ NULL, 0, NULL, 0, "SYN-flood detector:", 50 },
+	{ "syn-rate", OPT_SYN_RATE, "N", 0,
+	  "SYN/s a victim must receive to be called flooded (default 1000)", 50 },
+	{ "completion", OPT_COMPLETION, "RATIO", 0,
+	  "flood only while completed/SYN is below RATIO (default 0.5)", 50 },
+	{ "cusum-threshold", OPT_CUSUM_THRESHOLD, "H", 0, "CUSUM alarm level (default 5)", 50 },
+	{ "cusum-drift", OPT_CUSUM_DRIFT, "A", 0,
+	  "normal SYN excess per tick tolerated, in units of normal load (default 0.5)", 50 },
+	{ "flood-end", OPT_FLOOD_END, "SEC", 0,
+	  "quiet seconds before syn_flood_end (default 2)", 50 },
+	{ 0 },
+};
+
+static int parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int detector_parse_opt(int key, const char *arg, struct det_params *p)
+{
+	switch (key) {
+	case OPT_SYN_RATE:
+		return parse_double(arg, 1, 1e9, &p->min_rate);
+	case OPT_COMPLETION:
+		return parse_double(arg, 0, 1, &p->completion);
+	case OPT_CUSUM_THRESHOLD:
+		return parse_double(arg, 0, 1e9, &p->threshold);
+	case OPT_CUSUM_DRIFT:
+		return parse_double(arg, 0, 1e9, &p->drift);
+	case OPT_FLOOD_END:
+		return parse_double(arg, 0, 3600, &p->end_after_s);
+	default:
+		return 1;
+	}
+}
+
+int monitor_init(struct monitor *m, const struct xdpct_fds *fds, const char *iface, bool json,
+		 const struct det_params *p, FILE *out)
+{
+	struct xdpct_stats st[HOOK_MAX];
+
+	memset(m, 0, sizeof(*m));
+	m->fds = fds;
+	m->iface = iface;
+	m->json = json;
+	m->out = out;
+	/* report drops from now on, not the ones before we started */
+	if (fds->stats >= 0 && !stats_read(fds->stats, st))
+		m->last_dropped = st[HOOK_XDP].events_dropped + st[HOOK_TC].events_dropped;
+	return det_init(&m->det, p);
+}
+
+void monitor_free(struct monitor *m)
+{
+	det_free(&m->det);
+}
+
+struct sample_vec {
+	struct det_sample *s;
+	size_t n, cap;
+};
+
+static int collect_cb(const void *key, const void *val, void *ctx)
+{
+	struct sample_vec *sv = ctx;
+	const struct syn_dst_val *v = val;
+
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 64;
+		struct det_sample *ns = realloc(sv->s, cap * sizeof(*ns));
+
+		if (!ns)
+			return 1;
+		sv->s = ns;
+		sv->cap = cap;
+	}
+	memcpy(&sv->s[sv->n].victim, key, sizeof(struct syn_dst_key));
+	sv->s[sv->n].syns = v->syns;
+	sv->s[sv->n].synacks = v->synacks;
+	sv->s[sv->n].completed = v->completed;
+	sv->n++;
+	return 0;
+}
+
+struct src_top {
+	struct syn_src_key key[TOP_SOURCES];
+	__u64 syns[TOP_SOURCES];
+	int n;
+	__u64 since;		/* monotonic ns: only sources active since */
+};
+
+static int top_cb(const void *key, const void *val, void *ctx)
+{
+	struct src_top *t = ctx;
+	const struct syn_src_val *v = val;
+	int i, j;
+
+	if (v->last_ns < t->since)
+		return 0;
+	for (i = 0; i < t->n && t->syns[i] >= v->syns; i++)
+		;
+	if (i >= TOP_SOURCES)
+		return 0;
+	for (j = (t->n < TOP_SOURCES ? t->n : TOP_SOURCES - 1); j > i; j--) {
+		t->key[j] = t->key[j - 1];
+		t->syns[j] = t->syns[j - 1];
+	}
+	memcpy(&t->key[i], key, sizeof(struct syn_src_key));
+	t->syns[i] = v->syns;
+	if (t->n < TOP_SOURCES)
+		t->n++;
+	return 0;
+}
+
+static void victim_str(const struct syn_dst_key *k, char *buf, size_t len)
+{
+	endpoint_str(k->family, (const __u8 *)k->addr, k->port, buf, len);
+}
+
+static void print_alert(struct monitor *m, const struct det_event *e)
+{
+	char victim[64], a[64];
+	struct src_top top = { .since = mono_ns() - 5 * NSEC_PER_SEC };
+	double ts = real_ns() / 1e9;
+	struct jw w;
+	int i;
+
+	victim_str(&e->victim, victim, sizeof(victim));
+	if (e->type == DET_FLOOD_START)
+		map_walk(m->fds->syn_src, sizeof(struct syn_src_key), sizeof(struct syn_src_val),
+			 top_cb, &top);
+	if (m->json) {
+		jw_init(&w, m->out);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "event", e->type == DET_FLOOD_START ? "syn_flood_start" : "syn_flood_end");
+		if (m->iface)
+			jw_str(&w, "iface", m->iface);
+		jw_str(&w, "victim", victim);
+		jw_double(&w, "syn_rate", e->syn_rate, 0);
+		jw_double(&w, "completion", e->completion, 4);
+		jw_u64(&w, "half_open", e->half_open);
+		if (e->type == DET_FLOOD_START) {
+			jw_double(&w, "cusum", e->cusum, 1);
+			jw_arr_open(&w, "top_sources");
+			for (i = 0; i < top.n; i++) {
+				addr_str(top.key[i].family, (const __u8 *)top.key[i].addr, a, sizeof(a));
+				jw_obj_open(&w, NULL);
+				jw_str(&w, "addr", a);
+				jw_u64(&w, "syns", top.syns[i]);
+				jw_obj_close(&w);
+			}
+			jw_arr_close(&w);
+		} else {
+			jw_double(&w, "duration_s", e->duration_ns / 1e9, 3);
+			jw_u64(&w, "syns", e->flood_syns);
+			jw_u64(&w, "completed", e->flood_completed);
+		}
+		jw_double(&w, "ts", ts, 3);
+		jw_obj_close(&w);
+		jw_end_line(&w);
+		return;
+	}
+	if (e->type == DET_FLOOD_START) {
+		fprintf(m->out, "ALERT syn_flood_start%s%s victim %s: %.0f SYN/s, %.1f%% completed, "
+			"CUSUM %.1f; top sources:", m->iface ? " on " : "", m->iface ? m->iface : "",
+			victim, e->syn_rate, e->completion * 100, e->cusum);
+		for (i = 0; i < top.n; i++) {
+			addr_str(top.key[i].family, (const __u8 *)top.key[i].addr, a, sizeof(a));
+			fprintf(m->out, " %s(%llu)", a, (unsigned long long)top.syns[i]);
+		}
+		fprintf(m->out, "%s\n", top.n ? "" : " -");
+	} else {
+		fprintf(m->out, "ALERT syn_flood_end%s%s victim %s: lasted %.1fs, %llu SYNs, "
+			"%llu completed (%.1f%%)\n", m->iface ? " on " : "", m->iface ? m->iface : "",
+			victim, e->duration_ns / 1e9, (unsigned long long)e->flood_syns,
+			(unsigned long long)e->flood_completed, e->completion * 100);
+	}
+	fflush(m->out);
+}
+
+/* publish - the verdict in the pinned detector map, for "xdpct stats". */
+static void publish(struct monitor *m)
+{
+	const struct det_victim *top = det_top(&m->det);
+	struct xdpct_detector d = {}, old = {};
+	__u32 zero = 0;
+
+	if (m->fds->detector < 0)
+		return;
+	bpf_map_lookup_elem(m->fds->detector, &zero, &old);
+	d.updated_ns = real_ns();
+	d.pid = getpid();
+	d.flooding = top != NULL;
+	d.since_ns = old.flooding == d.flooding && old.since_ns ? old.since_ns : d.updated_ns;
+	if (top) {
+		d.syn_rate = (__u64)top->last_rate;
+		d.completion_ppm = (__u64)(top->last_completion * 1e6);
+		d.half_open = det_half_open(top);
+		d.flood_syns = top->prev_syns - top->start_syns;
+		d.cusum_milli = (__u64)(top->cusum * 1000);
+		d.victim = top->key;
+	} else {
+		/* the busiest victim's figures, for a quick look */
+		double rate = 0, comp = 1;
+		size_t i;
+
+		for (i = 0; i < DET_MAX_VICTIMS; i++) {
+			const struct det_victim *v = &m->det.v[i];
+
+			if (v->used && v->last_rate > rate) {
+				rate = v->last_rate;
+				comp = v->last_completion;
+			}
+		}
+		d.syn_rate = (__u64)rate;
+		d.completion_ppm = (__u64)(comp * 1e6);
+	}
+	bpf_map_update_elem(m->fds->detector, &zero, &d, BPF_ANY);
+}
+
+int monitor_tick(struct monitor *m)
+{
+	struct sample_vec sv = {};
+	struct det_event ev[16];
+	size_t i, n;
+
+	if (m->fds->syn_dst < 0)
+		return 0;
+	map_walk(m->fds->syn_dst, sizeof(struct syn_dst_key), sizeof(struct syn_dst_val),
+		 collect_cb, &sv);
+	n = det_update(&m->det, mono_ns(), sv.s, sv.n, ev, ARRAY_SIZE(ev));
+	free(sv.s);
+	for (i = 0; i < n; i++)
+		print_alert(m, &ev[i]);
+	m->alerts += n;
+	publish(m);
+	return (int)n;
+}
+
+void monitor_report_drops(struct monitor *m)
+{
+	struct xdpct_stats st[HOOK_MAX];
+	__u64 dropped;
+	struct jw w;
+
+	if (stats_read(m->fds->stats, st))
+		return;
+	dropped = st[HOOK_XDP].events_dropped + st[HOOK_TC].events_dropped;
+	if (dropped <= m->last_dropped)
+		return;
+	if (m->json) {
+		jw_init(&w, m->out);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "event", "events_dropped");
+		if (m->iface)
+			jw_str(&w, "iface", m->iface);
+		jw_u64(&w, "count", dropped - m->last_dropped);
+		jw_u64(&w, "total", dropped);
+		jw_double(&w, "ts", real_ns() / 1e9, 3);
+		jw_obj_close(&w);
+		jw_end_line(&w);
+	} else {
+		fprintf(m->out, "NOTE %llu per-flow events dropped (rate limit or full ring), "
+			"%llu in all\n", (unsigned long long)(dropped - m->last_dropped),
+			(unsigned long long)dropped);
+		fflush(m->out);
+	}
+	m->last_dropped = dropped;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * monitor.h - the live side of run and events: every tick, read the SYN
+ * counters per victim, feed the detector, print alerts (flushed line by
+ * line) and publish the verdict in the pinned "detector" map for stats.
+ */
+#ifndef XDPCT_MONITOR_H
+#define XDPCT_MONITOR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "detector.h"
+#include "maps.h"
+
+#define MONITOR_TICK_MS 250
+
+struct monitor {
+	const struct xdpct_fds *fds;
+	const char *iface;
+	bool json;
+	FILE *out;
+	struct detector det;
+	__u64 alerts;
+	__u64 last_dropped;	/* events_dropped already reported */
+};
+
+int monitor_init(struct monitor *m, const struct xdpct_fds *fds, const char *iface, bool json,
+		 const struct det_params *p, FILE *out);
+void monitor_free(struct monitor *m);
+/* monitor_tick - one detector step; returns the number of alerts printed. */
+int monitor_tick(struct monitor *m);
+/* monitor_report_drops - print per-flow events lost since the last call. */
+void monitor_report_drops(struct monitor *m);
+
+/* Detector thresholds as command-line options (shared by run and events). */
+struct argp_option;
+extern const struct argp_option detector_options[];
+/* detector_parse_opt - handle one detector option; 0, -EINVAL, or 1 if not ours. */
+int detector_parse_opt(int key, const char *arg, struct det_params *p);
+
+#endif /* XDPCT_MONITOR_H */

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * xdpct - an XDP/TC fast-path TCP connection tracker.
+ *
+ * main() and the verbs that read or remove state: show, stats, detach,
+ * attach. run and events live in run.c, replay in replay.c.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "isn.h"
+#include "util.h"
+
+const char *argp_program_version = "xdpct " XDPCT_VERSION;
+const char *argp_program_bug_address = NULL;
+
+volatile int stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void install_stop_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+struct collect {
+	struct flow_vec *out;
+	bool all;
+	__s64 time_off;
+	__u64 now;
+	int err;
+};
+
+static int collect_cb(int family, const void *key, const struct flow *f, bool halfopen,
+		      void *ctx)
+{
+	struct collect *c = ctx;
+	struct flow_view v;
+
+	flow_view_fill(&v, family, key, f, c->time_off, c->now);
+	v.in_halfopen = halfopen;
+	if (v.expired && !c->all)
+		return 0;
+	c->err = flow_vec_push(c->out, &v);
+	return c->err;
+}
+
+int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 now,
+		  struct flow_vec *out)
+{
+	struct collect c = { out, all, time_off, now, 0 };
+	int err = flows_walk(fds, collect_cb, &c);
+
+	return err ? err : c.err;
+}
+
+struct gc_ctx {
+	int fd4, fd6;
+	__u64 now;
+	long deleted;
+	void *keys;
+	size_t n, cap;
+	size_t key_size;
+};
+
+static int gc_cb(const void *key, const void *val, void *ctx)
+{
+	struct gc_ctx *g = ctx;
+	const struct flow *f = val;
+
+	if (!f->expires_ns || g->now < f->expires_ns)
+		return 0;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 1024;
+		void *nk = realloc(g->keys, cap * g->key_size);
+
+		if (!nk)
+			return 1;
+		g->keys = nk;
+		g->cap = cap;
+	}
+	memcpy((char *)g->keys + g->n * g->key_size, key, g->key_size);
+	g->n++;
+	return 0;
+}
+
+/* gc_map - delete the expired flows of one map; returns how many. */
+static long gc_map(int fd, size_t key_size, __u64 now)
+{
+	struct gc_ctx g = { .now = now, .key_size = key_size };
+	long n = 0;
+	size_t i;
+
+	if (fd < 0)
+		return 0;
+	map_walk(fd, key_size, sizeof(struct flow), gc_cb, &g);
+	for (i = 0; i < g.n; i++) {
+		void *k = (char *)g.keys + i * key_size;
+		struct flow f;
+
+		/* it may have been refreshed since it was read */
+		if (bpf_map_lookup_elem(fd, k, &f) || !f.expires_ns || mono_ns() < f.expires_ns)
+			continue;
+		if (!bpf_map_delete_elem(fd, k))
+			n++;
+	}
+	free(g.keys);
+	return n;
+}
+
+long gc_expired(const struct xdpct_fds *fds)
+{
+	__u64 now = mono_ns();
+	long fl, ho;
+
+	fl = gc_map(fds->flows, sizeof(struct flow_key4), now) +
+	     gc_map(fds->flows6, sizeof(struct flow_key6), now);
+	ho = gc_map(fds->halfopen, sizeof(struct flow_key4), now) +
+	     gc_map(fds->halfopen6, sizeof(struct flow_key6), now);
+	gc_add(fds->gc, (__u64)fl, (__u64)ho);
+	return fl + ho;
+}
+
+/* ---- attach ---------------------------------------------------------- */
+
+enum {
+	OPT_MODE = 'm',
+	OPT_FORCE = 'f',
+	OPT_MAX_FLOWS = 0x2000,
+	OPT_MAX_HALFOPEN,
+	OPT_TIMEOUT,
+	OPT_EVENT_RATE,
+	OPT_JSON = 'j',
+	OPT_INTERVAL = 'i',
+	OPT_VERBOSE = 'v',
+	OPT_ALL = 'a',
+	OPT_HOSTS = 'H',
+};
+
+const struct argp_option load_options[] = {
+	{ "mode", OPT_MODE, "native|generic", 0,
+	  "XDP mode (default: native, falling back to generic with a warning)", 10 },
+	{ "force", OPT_FORCE, NULL, 0, "replace an XDP program that is not xdpct's", 10 },
+	{ "max-flows", OPT_MAX_FLOWS, "N", 0,
+	  "established-flow table size per family (default 262144)", 10 },
+	{ "max-halfopen", OPT_MAX_HALFOPEN, "N", 0,
+	  "half-open table size per family (default 65536)", 10 },
+	{ "timeout", OPT_TIMEOUT, "STATE=SEC", 0,
+	  "state timeout, e.g. ESTABLISHED=3600 or SYN_SENT=30s (repeatable)", 10 },
+	{ "event-rate", OPT_EVENT_RATE, "N", 0,
+	  "per-flow events per second per CPU before dropping (default 20000, 0: no limit)", 10 },
+	{ "verbose", OPT_VERBOSE, NULL, 0, "more messages (twice: libbpf debug)", 90 },
+	{ 0 },
+};
+
+/* parse_load_opt - a loader option; 0, or ARGP_ERR_UNKNOWN if not one. */
+int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o)
+{
+	__u64 v;
+
+	switch (key) {
+	case OPT_MODE:
+		if (!strcmp(arg, "native"))
+			o->mode = LD_MODE_NATIVE;
+		else if (!strcmp(arg, "generic") || !strcmp(arg, "skb"))
+			o->mode = LD_MODE_GENERIC;
+		else
+			argp_error(state, "--mode must be native or generic, not '%s'", arg);
+		return 0;
+	case OPT_FORCE:
+		o->force = true;
+		return 0;
+	case OPT_MAX_FLOWS:
+		if (parse_u64(arg, 16, 1u << 26, &v))
+			argp_error(state, "--max-flows must be a number from 16 to %u", 1u << 26);
+		o->max_flows = v;
+		return 0;
+	case OPT_MAX_HALFOPEN:
+		if (parse_u64(arg, 16, 1u << 26, &v))
+			argp_error(state, "--max-halfopen must be a number from 16 to %u", 1u << 26);
+		o->max_halfopen = v;
+		return 0;
+	case OPT_TIMEOUT:
+		if (ld_parse_timeout(o, arg))
+			argp_error(state, "--timeout wants STATE=SECONDS with a state such as "
+				   "ESTABLISHED or SYN_SENT and seconds > 0, not '%s'", arg);
+		return 0;
+	case OPT_EVENT_RATE:
+		if (parse_u64(arg, 0, 100000000, &v))
+			argp_error(state, "--event-rate must be a number from 0 to 100000000");
+		o->event_rate = (long long)v;
+		return 0;
+	case OPT_VERBOSE:
+		verbose++;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static error_t attach_parse(int key, char *arg, struct argp_state *state)
+{
+	struct load_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (a->ifname)
+			argp_error(state, "one interface only");
+		a->ifname = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->ifname)
+			argp_error(state, "which interface? (xdpct attach IFACE)");
+		return 0;
+	default:
+		return parse_load_opt(key, arg, state, &a->ld);
+	}
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	static const char doc[] =
+		"Attach xdpct to IFACE and leave it there (persistent mode).\n\n"
+		"USAGE: xdpct attach IFACE [OPTION...]\n\n"
+		"Tracking goes on with no process running. Maps and the XDP link are pinned\n"
+		"under /sys/fs/bpf/xdpct/IFACE/ ('flows' is the IPv4 flow map, 'flows6' the\n"
+		"IPv6 one); 'xdpct show', 'xdpct stats' and bpftool read them; 'xdpct detach\n"
+		"IFACE' removes everything.\n\n"
+		"EXAMPLES:\n"
+		"  xdpct attach eth0\n"
+		"  xdpct attach eth0 --max-flows 1000000 --timeout ESTABLISHED=86400\n"
+		"\vExit status: 0 attached, 1 runtime error, 2 usage error.";
+	struct argp argp = { load_options, attach_parse, "IFACE", doc };
+	struct load_args a = {};
+	struct ld ld;
+	int err;
+
+	ld_opts_init(&a.ld);
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	a.ld.ifname = a.ifname;
+	if (ld_require_root("xdpct attach") || ld_ensure_bpffs())
+		return EXIT_RUNTIME;
+	err = ld_load(&ld, &a.ld);
+	if (err)
+		return EXIT_RUNTIME;
+	err = ld_prepare(&ld, &a.ld);
+	if (!err)
+		err = ld_attach(&ld, &a.ld, OWNER_ATTACH);
+	if (err) {
+		ld_destroy(&ld);
+		return EXIT_RUNTIME;
+	}
+	printf("xdpct: attached to %s (XDP %s ingress, TC egress); pins in %s\n", ld.ifname,
+	       ld.xdp_flags == XDP_FLAGS_DRV_MODE ? "native" : "generic", ld.dir);
+	ld_destroy(&ld);
+	return EXIT_OK;
+}
+
+/* ---- detach ---------------------------------------------------------- */
+
+static error_t detach_parse(int key, char *arg, struct argp_state *state)
+{
+	const char **ifname = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (*ifname)
+			argp_error(state, "one interface only");
+		*ifname = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!*ifname)
+			argp_error(state, "which interface? (xdpct detach IFACE)");
+		return 0;
+	case OPT_VERBOSE:
+		verbose++;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	static const struct argp_option opts[] = {
+		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
+		{ 0 },
+	};
+	static const char doc[] =
+		"Remove xdpct from IFACE: the XDP program, its TC egress filter (and the\n"
+		"clsact qdisc if xdpct created it and no other filter uses it), and the pins\n"
+		"in /sys/fs/bpf/xdpct/IFACE. Works after the interface was deleted, and\n"
+		"after an 'xdpct run' was killed.\n\n"
+		"USAGE: xdpct detach IFACE\n"
+		"\vExit status: 0 detached, 1 not attached or error, 2 usage error.";
+	struct argp argp = { opts, detach_parse, "IFACE", doc };
+	const char *ifname = NULL;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &ifname);
+	if (ld_require_root("xdpct detach") || ld_ensure_bpffs())
+		return EXIT_RUNTIME;
+	if (ld_detach_iface(ifname, false))
+		return EXIT_RUNTIME;
+	printf("xdpct: detached from %s\n", ifname);
+	return EXIT_OK;
+}
+
+/* ---- show ------------------------------------------------------------ */
+
+struct show_args {
+	const char *ifname;
+	bool json, all, hosts;
+};
+
+static error_t show_parse(int key, char *arg, struct argp_state *state)
+{
+	struct show_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (a->ifname)
+			argp_error(state, "one interface only");
+		a->ifname = arg;
+		return 0;
+	case OPT_JSON:
+		a->json = true;
+		return 0;
+	case OPT_ALL:
+		a->all = true;
+		return 0;
+	case OPT_HOSTS:
+		a->hosts = true;
+		return 0;
+	case OPT_VERBOSE:
+		verbose++;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/*
+ * for_each_iface - the named interface, or every interface with pins.
+ * Returns the number found, or -errno (printed).
+ */
+static int iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max)
+{
+	int n;
+
+	if (ifname) {
+		if (!ifname_valid(ifname)) {
+			pr_err("'%s' is not a valid interface name", ifname);
+			return -EINVAL;
+		}
+		snprintf(names[0], IF_NAMESIZE, "%s", ifname);
+		return 1;
+	}
+	n = ld_list_ifaces(names, max);
+	if (n == -EACCES) {
+		pr_err("reading %s needs root; run it with sudo", XDPCT_PIN_ROOT);
+		return n;
+	}
+	if (n <= 0) {
+		if (geteuid() != 0)
+			pr_err("xdpct is not attached anywhere visible to this user (reading "
+			       "%s needs root; run it with sudo)", XDPCT_PIN_ROOT);
+		else
+			pr_err("xdpct is not attached to any interface (no pins in %s)",
+			       XDPCT_PIN_ROOT);
+		return -ENOENT;
+	}
+	return n;
+}
+
+static int open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *meta)
+{
+	int err = ld_open_pinned(name, fds, meta);
+
+	if (err == -ENOENT)
+		pr_err("%s: xdpct is not attached (no pins in %s/%s)", name, XDPCT_PIN_ROOT, name);
+	else if (err == -ENODATA)
+		pr_err("%s: the pins in %s/%s are incomplete; 'xdpct detach %s' cleans them up",
+		       name, XDPCT_PIN_ROOT, name, name);
+	return err;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct argp_option opts[] = {
+		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
+		{ "all", OPT_ALL, NULL, 0, "include flows past their timeout", 0 },
+		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
+		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
+		{ 0 },
+	};
+	static const char doc[] =
+		"A snapshot of the tracked flows, from the pinned maps.\n\n"
+		"USAGE: xdpct show [IFACE] [--json] [--hosts]\n\n"
+		"Without IFACE, every interface xdpct is attached to. The table reads like\n"
+		"conntrack -L: originator (the side that sent the first SYN) and responder,\n"
+		"nf_conntrack state, Zeek conn_state and history, packets and TCP payload\n"
+		"bytes each way, age, anomalies.\n\n"
+		"EXAMPLES:\n"
+		"  xdpct show eth0\n"
+		"  xdpct show eth0 --json | jq 'select(.state == \"ESTABLISHED\")'\n"
+		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
+	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	char names[64][IF_NAMESIZE];
+	struct show_args a = {};
+	int n, i, rc = EXIT_OK;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	n = iface_list(a.ifname, names, 64);
+	if (n < 0)
+		return EXIT_RUNTIME;
+	for (i = 0; i < n; i++) {
+		struct xdpct_fds fds;
+		struct flow_vec fv = {};
+		__u64 now = mono_ns();
+		__s64 off = (__s64)(real_ns() - now);
+		const char *tag = n > 1 || !a.ifname ? names[i] : NULL;
+		size_t k;
+		int err;
+
+		if (open_iface(names[i], &fds, NULL)) {
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		if (a.hosts) {
+			err = print_hosts(stdout, fds.host_isn, a.json, tag, off);
+			fds_close(&fds);
+			if (err)
+				rc = EXIT_RUNTIME;
+			continue;
+		}
+		err = collect_flows(&fds, a.all, off, now, &fv);
+		if (!err)
+			err = isn_mark_flows(fds.host_isn, &fv);
+		fds_close(&fds);
+		if (err) {
+			pr_err("%s: reading the flow maps failed: %s", names[i], strerror(-err));
+			flow_vec_free(&fv);
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		flow_vec_sort(&fv);
+		if (a.json)
+			for (k = 0; k < fv.n; k++)
+				print_flow_json(stdout, &fv.v[k], tag);
+		else
+			print_flows_table(stdout, &fv, tag, true);
+		flow_vec_free(&fv);
+	}
+	return rc;
+}
+
+/* ---- stats ----------------------------------------------------------- */
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct argp_option opts[] = {
+		{ "json", OPT_JSON, NULL, 0, "one JSON object per interface", 0 },
+		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
+		{ 0 },
+	};
+	static const char doc[] =
+		"Counters: packets by kind and hook, malformed frames by reason, flows\n"
+		"created and evicted, SYN/SYN-ACK/RST counts, and the SYN-flood state.\n\n"
+		"USAGE: xdpct stats [IFACE] [--json]\n\n"
+		"EXAMPLES:\n"
+		"  xdpct stats eth0\n"
+		"  xdpct stats eth0 --json | jq .flood_state\n"
+		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
+	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	char names[64][IF_NAMESIZE];
+	struct show_args a = {};
+	int n, i, rc = EXIT_OK;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	n = iface_list(a.ifname, names, 64);
+	if (n < 0)
+		return EXIT_RUNTIME;
+	for (i = 0; i < n; i++) {
+		struct xdpct_fds fds;
+		struct stats_view sv;
+		const char *tag = n > 1 || !a.ifname ? names[i] : NULL;
+		int err;
+
+		if (open_iface(names[i], &fds, NULL)) {
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		err = stats_view_read(&fds, &sv);
+		fds_close(&fds);
+		if (err) {
+			pr_err("%s: reading the counters failed: %s", names[i], strerror(-err));
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		if (a.json)
+			print_stats_json(stdout, &sv, tag);
+		else
+			print_stats_table(stdout, &sv, names[i]);
+	}
+	return rc;
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} verbs[] = {
+	{ "run", cmd_run, "attach, print the flow table every interval, detach on Ctrl-C" },
+	{ "attach", cmd_attach, "attach and stay attached (persistent mode)" },
+	{ "detach", cmd_detach, "remove xdpct from an interface" },
+	{ "show", cmd_show, "the tracked flows (table or JSON)" },
+	{ "stats", cmd_stats, "counters and the SYN-flood state" },
+	{ "events", cmd_events, "stream flow events and SYN-flood alerts as they happen" },
+	{ "replay", cmd_replay, "track a pcap/pcapng file offline, through the same BPF code" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: xdpct COMMAND [ARGS...]\n\n"
+		   "xdpct tracks TCP connections at the NIC with XDP (ingress) and TC (egress):\n"
+		   "handshake ordering, sequence/ack progress, per-flow states like conntrack,\n"
+		   "and SYN floods.\n\nCommands:\n");
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
+		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
+	fprintf(f, "\n'xdpct COMMAND --help' describes each; 'xdpct --version' prints the "
+		   "version.\n");
+}
+
+int main(int argc, char **argv)
+{
+	char prog[64];
+	size_t i;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", argp_program_version);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
+		if (strcmp(argv[1], verbs[i].name))
+			continue;
+		snprintf(prog, sizeof(prog), "xdpct %s", verbs[i].name);
+		argv[1] = prog;
+		return verbs[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "xdpct: unknown command '%s' (xdpct --help lists them)\n", argv[1]);
+	return EXIT_USAGE;
+}
