@@ -66,6 +66,10 @@ $(BPF_OBJ): bpf/xdpct.bpf.c bpf/parse.h $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -c $< -o $@
 
+$(OUTPUT)/xdp_pass.bpf.o: tests/prog/xdp_pass.bpf.c $(VMLINUX_H) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -c $< -o $@
+
 $(SKEL): $(BPF_OBJ)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name xdpct_bpf > $@
@@ -108,7 +112,10 @@ $(FUZZ): tests/prog/fuzz.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)
 
 unit: $(UNIT_TESTS)
 
-test: deps xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ)
+TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(OUTPUT)/xdp_pass.bpf.o
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)./tests/run.sh
 
 sanitize: deps

@@ -96,7 +96,7 @@ static __always_inline int ct_track_fast(struct flow *f, const struct ct_pkt *p,
 	struct flow_dir *rd = dir ? &f->dir[0] : &f->dir[1];
 	__u32 ctl = f->ctl;
 	__u32 end = p->seq + p->len;
-	__u32 need;
+	__u32 need, old_end;
 
 	if ((ctl & CT_CTL_STATE_MASK) != CT_STATE_ESTABLISHED || now >= f->expires_ns)
 		return 0;
@@ -115,21 +115,24 @@ static __always_inline int ct_track_fast(struct flow *f, const struct ct_pkt *p,
 	if ((ctl & CT_CTL_WINDOW_KNOWN) &&
 	    seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl)))
 		return 0;
-	if (seq_after(end, sd->end)) {
-		if (end < sd->end)	/* wraps through 2^32: flag it on the slow path */
+	old_end = sd->end;
+	/* wraps through 2^32 (seq, or ack past the peer's ISN): flag on the slow path */
+	if (seq_after(end, old_end) && end < old_end)
+		return 0;
+	if (seq_after(p->ack, sd->ack) && p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1))
+		return 0;
+	/* new data: each byte is counted once, so a retransmission adds none;
+	 * the swap makes two CPUs advancing one direction count it once too */
+	if (seq_after(end, old_end)) {
+		if (__sync_val_compare_and_swap(&sd->end, old_end, end) != old_end)
 			return 0;
-		sd->end = end;
+		__sync_fetch_and_add(&sd->bytes, end - old_end);
 	}
-	if (seq_after(p->ack, sd->ack)) {
-		if (p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1))
-			return 0;	/* ack wrapped past the peer's ISN */
+	if (seq_after(p->ack, sd->ack))
 		sd->ack = p->ack;
-	}
 	if (p->win > sd->max_win)
 		sd->max_win = p->win;
 	__sync_fetch_and_add(&sd->pkts, p->segs);
-	if (p->len)
-		__sync_fetch_and_add(&sd->bytes, p->len);
 	if (now > sd->last_ns)
 		sd->last_ns = now;
 	f->expires_ns = now + est_timeout_ns;
@@ -148,6 +151,7 @@ struct ct_work {
 	__u32 want;		/* ctl bits of those letters */
 	__u32 claimed;		/* letters this segment recorded first */
 	__u64 timeout_ns;	/* timeout of the state after the segment */
+	__u64 new_bytes;	/* payload beyond what this side had sent */
 	__u8 dir;
 	__u8 cls;
 	__u8 upd_seq;		/* take seq/ack/window from this segment */
@@ -217,6 +221,8 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 			   (!(ctl & isn_bit) && cls == CT_CLASS_SYNACK)) {
 			/* first SYN of this side, or a retry with a new ISN:
 			 * the newest one is the live ISN (seed-notes §4) */
+			if (!(ctl & isn_bit))
+				w->new_bytes = p->len;	/* data on a SYN (TFO) */
 			sd->isn = p->seq;
 			sd->end = end;
 			f->wscale[dir] = p->wscale;
@@ -399,11 +405,18 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 	int i, t;
 
 	if (w->upd_seq && !(w->facts & CT_PF_WINDOW_BAD)) {
+		__u32 data_end = p->seq + syn + p->len;
+
 		if (!w->sd_seen && !syn && !(ctl & isn_bit)) {
 			/* picked up without its SYN: Zeek's start = seq - 1 */
 			sd->isn = p->seq - 1;
 			sd->end = end;
-		} else if (seq_after(end, sd->end)) {
+			w->new_bytes = p->len;
+		} else if (!rst && seq_after(end, sd->end)) {
+			/* bytes by sequence number: once each, and a gap the
+			 * capture missed counts, as in Zeek's orig_bytes */
+			if (!syn && seq_after(data_end, sd->end))
+				w->new_bytes = data_end - sd->end;
 			if (end < sd->end)
 				anom |= CT_ANOM_SEQ_WRAPPED;
 			sd->end = end;
@@ -425,8 +438,8 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 	}
 
 	__sync_fetch_and_add(&sd->pkts, p->segs);
-	if (p->len)
-		__sync_fetch_and_add(&sd->bytes, p->len);
+	if (w->new_bytes)
+		__sync_fetch_and_add(&sd->bytes, w->new_bytes);
 	if (!w->sd_seen)
 		sd->first_ns = now;
 	if (now > sd->last_ns)
