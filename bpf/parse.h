@@ -25,6 +25,11 @@
 #define ETH_P_8021Q_	0x8100
 #define ETH_P_8021AD_	0x88A8
 #define ETH_P_QINQ1_	0x9100	/* pre-standard QinQ */
+#define ETH_P_MPLS_UC_	0x8847
+#define ETH_P_MPLS_MC_	0x8848
+#ifndef MPLS_MAX_LABELS
+#define MPLS_MAX_LABELS	4
+#endif
 
 #define IPPROTO_HOPOPTS_	0
 #define IPPROTO_TCP_		6
@@ -77,8 +82,9 @@ struct pkt_info {
 };
 
 /*
- * parse_eth - Ethernet and up to VLAN_MAX_DEPTH VLAN tags.
- * Returns the inner EtherType (network order) or a malformed code.
+ * parse_eth - Ethernet, up to VLAN_MAX_DEPTH VLAN tags, and an MPLS label
+ * stack of up to MPLS_MAX_LABELS labels. Sets the inner EtherType (network
+ * order; 0 if not IP) and returns 0, or a malformed code.
  */
 static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be16 *proto)
 {
@@ -105,6 +111,34 @@ static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be1
 	if (p == bpf_htons(ETH_P_8021Q_) || p == bpf_htons(ETH_P_8021AD_) ||
 	    p == bpf_htons(ETH_P_QINQ1_))
 		return MALFORMED(MAL_VLAN_TOO_DEEP);
+	if (p == bpf_htons(ETH_P_MPLS_UC_) || p == bpf_htons(ETH_P_MPLS_MC_)) {
+		/* an MPLS label stack: skip to the bottom label; IP follows if
+		 * the next nibble says so (not a pseudowire) */
+#pragma unroll
+		for (i = 0; i < MPLS_MAX_LABELS; i++) {
+			__u8 *l = c->pos;
+
+			if ((void *)(l + 4) > data_end)
+				return MALFORMED(MAL_MPLS_TRUNCATED);
+			c->pos = l + 4;
+			if (l[2] & 1)	/* bottom of stack */
+				break;
+		}
+		if (i == MPLS_MAX_LABELS || (void *)((__u8 *)c->pos + 1) > data_end) {
+			*proto = 0;	/* deeper than we look, or nothing after */
+			return 0;
+		}
+		switch (*(__u8 *)c->pos >> 4) {
+		case 4:
+			p = bpf_htons(ETH_P_IP_);
+			break;
+		case 6:
+			p = bpf_htons(ETH_P_IPV6_);
+			break;
+		default:
+			p = 0;
+		}
+	}
 	*proto = p;
 	return 0;
 }

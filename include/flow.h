@@ -163,6 +163,7 @@ enum xdpct_malformed {
 	MAL_ETH_TRUNCATED = 0,
 	MAL_VLAN_TRUNCATED,
 	MAL_VLAN_TOO_DEEP,
+	MAL_MPLS_TRUNCATED,
 	MAL_IP_BAD_VERSION,
 	MAL_IPV4_TRUNCATED,
 	MAL_IPV4_BAD_IHL,
@@ -179,7 +180,7 @@ enum xdpct_malformed {
 
 #define XDPCT_MALFORMED_NAMES {						\
 	"eth_truncated", "vlan_truncated", "vlan_too_deep",		\
-	"ip_bad_version", "ipv4_truncated", "ipv4_bad_ihl",		\
+	"mpls_truncated", "ip_bad_version", "ipv4_truncated", "ipv4_bad_ihl",		\
 	"ipv4_bad_length", "ipv6_truncated", "ipv6_bad_length",		\
 	"ipv6_ext_truncated", "ipv6_ext_too_deep", "tcp_truncated",	\
 	"tcp_bad_doff", "tcp_bad_flags" }

@@ -14,11 +14,12 @@ sides do next; the tests count those 64 bytes in the originator's payload.
       SEC seconds before closing (or until the process is killed).
   tcpeer.py client ADDR PORT bulk N
       both sides send N bytes at the same time; then the client closes.
-  tcpeer.py client ADDR PORT halfclose A B
+  tcpeer.py client ADDR PORT halfclose A B [--hold SEC] [--sport PORT]
       client sends A and shuts down its sending side; the server, after
-      the client's FIN, still sends B bytes, then closes.
-  tcpeer.py client ADDR PORT many K A B [--hold SEC]
-      K connections at once, each "send A B", closed by the client.
+      the client's FIN (and SEC seconds), still sends B bytes, then closes.
+  tcpeer.py client ADDR PORT many K A B [--hold SEC] [--sport FIRST]
+      K connections at once, each "send A B", closed by the client
+      (source ports FIRST, FIRST+1, ... if given).
   tcpeer.py client ADDR PORT refused
       connect and expect ECONNREFUSED (exit 0 if refused).
 Exit status 0 on success; the client prints "done" (or the error).
@@ -98,9 +99,10 @@ def handle(c):
             recv_eof(c)
             c.close()
         elif cmd == "halfclose":
-            a, b = int(words[1]), int(words[2])
+            a, b, hold = int(words[1]), int(words[2]), float(words[3])
             recv_exact(c, a)
             recv_eof(c)
+            time.sleep(hold)
             send_n(c, b)
             c.close()
     except (OSError, EOFError):
@@ -191,9 +193,11 @@ def main():
             recv_eof(s)
             s.close()
         elif cmd == "halfclose":
+            hold = float(opt(rest, "--hold", "0"))
+            sport = int(opt(rest, "--sport", "0"))
             a, b = int(rest[0]), int(rest[1])
-            s = connect(addr, port)
-            s.sendall(header("halfclose", a, b))
+            s = connect(addr, port, sport)
+            s.sendall(header("halfclose", a, b, hold))
             send_n(s, a)
             s.shutdown(socket.SHUT_WR)
             recv_exact(s, b)
@@ -201,10 +205,11 @@ def main():
             s.close()
         elif cmd == "many":
             hold = float(opt(rest, "--hold", "0"))
+            sport = int(opt(rest, "--sport", "0"))
             k, a, b = int(rest[0]), int(rest[1]), int(rest[2])
             socks = []
-            for _ in range(k):
-                s = connect(addr, port)
+            for i in range(k):
+                s = connect(addr, port, sport + i if sport else 0)
                 s.sendall(header("send", a, b, "client"))
                 send_n(s, a)
                 socks.append(s)

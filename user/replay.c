@@ -34,6 +34,7 @@ enum {
 	OPT_JSON = 'j',
 	OPT_HOSTS = 'H',
 	OPT_ZEEK = 'z',
+	OPT_CONNTRACK = 'c',
 	OPT_TIMEOUT = 0x3000,
 	OPT_MAX_FLOWS,
 	OPT_VERBOSE = 'v',
@@ -41,7 +42,7 @@ enum {
 
 struct replay_args {
 	const char *file;
-	bool json, hosts, zeek;
+	bool json, hosts, conntrack;
 	struct ld_opts ld;
 };
 
@@ -49,15 +50,23 @@ struct replay_args {
  * 5 s after a close, 5 min inactivity. */
 void replay_zeek_timeouts(struct ld_opts *o)
 {
+	static const __u64 zeek_s[CT_STATE_COUNT] = {
+		[CT_STATE_SYN_SENT] = 5,	/* tcp_attempt_delay */
+		[CT_STATE_SYN_SENT2] = 5,
+		[CT_STATE_SYN_RECV] = 300,	/* tcp_inactivity_timeout */
+		[CT_STATE_ESTABLISHED] = 300,
+		[CT_STATE_FIN_WAIT] = 300,
+		[CT_STATE_CLOSE_WAIT] = 300,
+		[CT_STATE_LAST_ACK] = 300,
+		[CT_STATE_TIME_WAIT] = 5,	/* tcp_close_delay */
+		[CT_STATE_CLOSE] = 5,
+	};
 	int s;
 
+	/* --timeout given on the command line wins */
 	for (s = 1; s < CT_STATE_COUNT; s++)
 		if (!o->timeout_ns[s])
-			o->timeout_ns[s] = 300 * NSEC_PER_SEC;
-	o->timeout_ns[CT_STATE_SYN_SENT] = 5 * NSEC_PER_SEC;
-	o->timeout_ns[CT_STATE_SYN_SENT2] = 5 * NSEC_PER_SEC;
-	o->timeout_ns[CT_STATE_TIME_WAIT] = 5 * NSEC_PER_SEC;
-	o->timeout_ns[CT_STATE_CLOSE] = 5 * NSEC_PER_SEC;
+			o->timeout_ns[s] = zeek_s[s] * NSEC_PER_SEC;
 }
 
 static error_t replay_parse(int key, char *arg, struct argp_state *state)
@@ -82,7 +91,10 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		a->hosts = true;
 		return 0;
 	case OPT_ZEEK:
-		a->zeek = true;
+		a->conntrack = false;
+		return 0;
+	case OPT_CONNTRACK:
+		a->conntrack = true;
 		return 0;
 	case OPT_TIMEOUT:
 		if (ld_parse_timeout(&a->ld, arg))
@@ -186,8 +198,11 @@ int cmd_replay(int argc, char **argv)
 	static const struct argp_option opts[] = {
 		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
-		{ "zeek", OPT_ZEEK, NULL, 0, "use Zeek's connection timers (5 s attempt delay, "
-		  "5 s after close, 5 min idle), to compare with Zeek's conn.log", 0 },
+		{ "zeek", OPT_ZEEK, NULL, 0, "Zeek's connection timers (the default): an "
+		  "unanswered attempt ends after 5 s, a closed flow 5 s after its last "
+		  "packet, an idle one after 5 min", 0 },
+		{ "conntrack-timeouts", OPT_CONNTRACK, NULL, 0, "the live tracker's timeouts "
+		  "instead (nf_conntrack's defaults: SYN_SENT 120 s, ESTABLISHED 5 days, ...)", 0 },
 		{ "timeout", OPT_TIMEOUT, "STATE=SEC", 0, "state timeout (repeatable)", 0 },
 		{ "max-flows", OPT_MAX_FLOWS, "N", 0, "flow table size (default 262144)", 0 },
 		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
@@ -199,6 +214,8 @@ int cmd_replay(int argc, char **argv)
 		"Every frame runs through the same BPF program as live tracking\n"
 		"(BPF_PROG_TEST_RUN), with the capture's timestamps as the clock. Flows are\n"
 		"listed in order of their first packet, also those that ended on the way.\n"
+		"Timeouts are Zeek's by default, so conn_state and history split\n"
+		"connections as Zeek's conn.log does; --timeout overrides one state.\n"
 		"Link types: Ethernet, Linux cooked (v1, v2), raw IP, BSD loopback.\n\n"
 		"EXAMPLES:\n"
 		"  xdpct replay trace.pcap\n"
@@ -224,7 +241,7 @@ int cmd_replay(int argc, char **argv)
 	ld_opts_init(&a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.replay = true;
-	if (a.zeek)
+	if (!a.conntrack)
 		replay_zeek_timeouts(&a.ld);
 
 	p = pcap_open_offline_with_tstamp_precision(a.file, PCAP_TSTAMP_PRECISION_NANO, errbuf);

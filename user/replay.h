@@ -15,7 +15,7 @@
  */
 int replay_frame(int dlt, const __u8 *pkt, __u32 caplen, __u8 *out, int *extra);
 
-/* replay_zeek_timeouts - Zeek's connection timers as state timeouts. */
+/* replay_zeek_timeouts - Zeek's connection timers for the states not set yet. */
 void replay_zeek_timeouts(struct ld_opts *o);
 
 #endif /* XDPCT_REPLAY_H */
