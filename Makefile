@@ -105,6 +105,11 @@ $(PROG_TEST): tests/prog/prog_test.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) |
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
 
+GEN := $(OUTPUT)/tests/gen
+$(GEN): tests/gen.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 FUZZ := $(OUTPUT)/tests/fuzz
 $(FUZZ): tests/prog/fuzz.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
@@ -112,7 +117,7 @@ $(FUZZ): tests/prog/fuzz.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)
 
 unit: $(UNIT_TESTS)
 
-TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(OUTPUT)/xdp_pass.bpf.o
+TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)

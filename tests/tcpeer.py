@@ -20,6 +20,9 @@ sides do next; the tests count those 64 bytes in the originator's payload.
   tcpeer.py client ADDR PORT many K A B [--hold SEC] [--sport FIRST]
       K connections at once, each "send A B", closed by the client
       (source ports FIRST, FIRST+1, ... if given).
+  tcpeer.py client ADDR PORT crowd K [--rate R]
+      K short connections one after the other (R per second, default as
+      fast as possible): connect, then close. A flash crowd.
   tcpeer.py client ADDR PORT refused
       connect and expect ECONNREFUSED (exit 0 if refused).
 Exit status 0 on success; the client prints "done" (or the error).
@@ -222,6 +225,17 @@ def main():
             for s in socks:
                 recv_eof(s)
                 s.close()
+        elif cmd == "crowd":
+            rate = float(opt(rest, "--rate", "0"))
+            k = int(rest[0])
+            t0 = time.monotonic()
+            for i in range(k):
+                s = connect(addr, port)
+                s.close()
+                if rate:
+                    delay = t0 + (i + 1) / rate - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
         elif cmd == "refused":
             try:
                 connect(addr, port)

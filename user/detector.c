@@ -105,8 +105,8 @@ static int tick(struct detector *d, struct det_victim *v, __u64 now, double dt, 
 	dcomp = completed >= v->prev_completed ? (double)(completed - v->prev_completed) :
 						 (double)completed;
 	if (syns < v->prev_syns || completed < v->prev_completed) {
-		v->start_syns = 0;
-		v->start_completed = 0;
+		v->start_syns = v->rest_syns = 0;
+		v->start_completed = v->rest_completed = 0;
 	}
 	v->prev_syns = syns;
 	v->prev_completed = completed;
@@ -128,11 +128,16 @@ static int tick(struct detector *d, struct det_victim *v, __u64 now, double dt, 
 		    v->last_completion < p->completion) {
 			v->flooding = true;
 			v->since_ns = now;
-			v->start_syns = syns - (__u64)dsyn;
-			v->start_completed = completed - (__u64)dcomp;
+			/* the change point: the last tick the CUSUM was at rest */
+			v->start_syns = v->rest_syns;
+			v->start_completed = v->rest_completed;
 			v->quiet_ns = 0;
 			fill_event(ev, DET_FLOOD_START, v, now, syns, completed);
 			return 1;
+		}
+		if (v->cusum == 0) {
+			v->rest_syns = syns;
+			v->rest_completed = completed;
 		}
 		return 0;
 	}
@@ -164,12 +169,16 @@ size_t det_update(struct detector *d, __u64 now_ns, const struct det_sample *s, 
 		if (!v)
 			continue;
 		v->last_seen_ns = now_ns;
-		if (!v->primed || dt <= 0) {
+		if (dt <= 0) {
+			/* the first look: counters up to now are history */
 			v->primed = true;
-			v->prev_syns = s[i].syns;
-			v->prev_completed = s[i].completed;
+			v->prev_syns = v->rest_syns = s[i].syns;
+			v->prev_completed = v->rest_completed = s[i].completed;
 			continue;
 		}
+		/* a victim new since the last tick: all its SYNs are this tick's
+		 * (prev and rest are 0 in a fresh slot) */
+		v->primed = true;
 		if (nev < max_ev)
 			nev += tick(d, v, now_ns, dt, s[i].syns, s[i].completed, &ev[nev]);
 	}

@@ -78,7 +78,8 @@ struct det_victim {
 	double cusum;
 	double last_rate, last_completion;
 	__u64 since_ns;		/* flood start */
-	__u64 start_syns, start_completed;
+	__u64 start_syns, start_completed;	/* counters at the change point */
+	__u64 rest_syns, rest_completed;	/* counters when the CUSUM was last 0 */
 	__u64 quiet_ns;		/* below min_rate/2 since */
 	__u64 win_excess[DET_WINDOW];
 	unsigned int win_pos;

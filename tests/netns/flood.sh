@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# flood.sh - SYN-flood monitoring in a veth lab (bounded floods only).
+# 100 real connections are established and idle; a spoofed-source flood of
+# 200,000 SYNs (sources in 198.19.0.0/16) hits the listening port while the
+# flow tables hold only 1000 entries each. The alert must fire within 2 s
+# and name the victim, the SYN counter must equal the number sent, and all
+# 100 connections must still be ESTABLISHED with their bytes. Then a flash
+# crowd of 2000 completed connections and a minute of normal traffic must
+# raise no alert.
+set -u
+. "$(dirname "$0")/../lib.sh"
+
+TESTS="flood_alert_within_2s flood_victim_named flood_state_in_stats flood_syn_count_exact
+flood_established_survive flood_established_bytes_intact flood_no_established_eviction
+flood_end_event flash_crowd_no_alert normal_minute_no_alert"
+need_root $TESTS || exit 0
+lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
+
+GEN=$(dirname "$XDPCT")/.output/tests/gen
+PORT=8080
+N=100
+FLOOD=200000
+RATE=50000
+OUT=$(mktemp)
+trap 'rm -f "$OUT"; lab_cleanup' EXIT
+
+bg_s "$XDPCT" run "$IF_S" --json --interval 1 --max-flows 1000 --max-halfopen 1000 >"$OUT" 2>/dev/null
+wait_for 10 test -e /sys/fs/bpf/xdpct/$IF_S/meta
+bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
+wait_for 5 in_c bash -c "exec 3<>/dev/tcp/$IP_S/$PORT"
+bg_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT many $N 10 20 --hold 60 --sport 43000 >/dev/null
+n_est() { show_json | jq -r 'select(.orig_port >= 43000 and .orig_port < 43100 and .state == "ESTABLISHED" and .resp_bytes == 20) | .orig_port' | wc -l; }
+wait_eq 10 $N n_est
+
+syn0=$(stats_json | jq .syn_pkts)
+ev0=$(stats_json | jq .flows_evicted_established)
+mac=$(ip -n "$NS_S" -br link show "$IF_S" | awk '{print $3}')
+t_start=$(date +%s.%N)
+in_c "$GEN" syn "$IF_C" "$mac" $IP_S $PORT $FLOOD $RATE >/dev/null &
+gen_pid=$!
+sleep 2
+mid=$(stats_json | jq -r '"\(.flood_state) \(.victim)"')
+wait $gen_pid
+gen_rc=$?
+t_end=$(date +%s.%N)
+
+start=$(jq -c 'select(.event == "syn_flood_start")' "$OUT" | head -1)
+if [ -n "$start" ]; then
+	delay=$(jq -r --argjson t0 "$t_start" '.ts - $t0' <<<"$start")
+	if awk -v d="$delay" 'BEGIN { exit !(d <= 2.0) }'; then ok "flood_alert_within_2s # ${delay}s"; else
+		fail flood_alert_within_2s "alert after ${delay}s"; fi
+	expect_eq flood_victim_named "$IP_S:$PORT" "$(jq -r .victim <<<"$start")"
+else
+	fail flood_alert_within_2s "no syn_flood_start event (gen rc=$gen_rc)"
+	fail flood_victim_named "no alert"
+fi
+expect_eq flood_state_in_stats "flood $IP_S:$PORT" "$mid"
+syn1=$(stats_json | jq .syn_pkts)
+expect_eq flood_syn_count_exact $FLOOD $((syn1 - syn0))
+expect_eq flood_established_survive $N "$(n_est)"
+bytes=$(show_json | jq -r 'select(.orig_port >= 43000 and .orig_port < 43100) | "\(.orig_bytes)/\(.resp_bytes)"' | sort -u)
+expect_eq flood_established_bytes_intact "74/20" "$bytes"
+ev1=$(stats_json | jq .flows_evicted_established)
+evh=$(stats_json | jq .flows_evicted_halfopen)
+if [ "$ev1" -eq "$ev0" ] && [ "$evh" -gt 0 ]; then
+	ok "flood_no_established_eviction # half-open evictions $evh, established 0"
+else
+	fail flood_no_established_eviction "established evicted $((ev1 - ev0)), half-open $evh"
+fi
+
+wait_for 8 grep -q syn_flood_end "$OUT"
+end=$(jq -c 'select(.event == "syn_flood_end")' "$OUT" | head -1)
+if [ -n "$end" ]; then
+	after=$(jq -r --argjson t "$t_end" '.ts - $t' <<<"$end")
+	ok "flood_end_event # ${after}s after the flood, $(jq -r '"\(.syns) SYNs, \(.completed) completed"' <<<"$end")"
+else
+	fail flood_end_event "no syn_flood_end within 8 s"
+fi
+
+# --- a flash crowd: 2000 real connections that complete --------------------
+n_alerts() { jq -c 'select(.event == "syn_flood_start")' "$OUT" | wc -l; }
+a0=$(n_alerts)
+c0=$(stats_json | jq .handshakes_completed)
+t0=$(date +%s.%N)
+in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT crowd 2000 >/dev/null
+t1=$(date +%s.%N)
+sleep 1
+c1=$(stats_json | jq .handshakes_completed)
+secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+if [ "$(n_alerts)" -eq "$a0" ] && [ $((c1 - c0)) -ge 2000 ]; then
+	ok "flash_crowd_no_alert # $((c1 - c0)) handshakes in ${secs}s"
+else
+	fail flash_crowd_no_alert "alerts $(($(n_alerts) - a0)), handshakes $((c1 - c0)) in ${secs}s"
+fi
+
+# --- a minute of normal traffic ---------------------------------------------
+a0=$(n_alerts)
+in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT crowd 1200 --rate 20 >/dev/null
+if [ "$(n_alerts)" -eq "$a0" ]; then ok normal_minute_no_alert; else
+	fail normal_minute_no_alert "$(($(n_alerts) - a0)) alerts"; fi
