@@ -135,6 +135,11 @@ wait_eq() {
 	return 1
 }
 
+# wait_listen PORT: until the server namespace listens on TCP PORT (without
+# connecting, so no probe connection shows up in the flow table).
+listening() { [ -n "$(in_s ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+wait_listen() { wait_for 5 listening "$1"; }
+
 # flow_json PROTO-FILTER: the show --json lines matching a jq filter.
 show_json() { in_s "$XDPCT" show "$IF_S" --json 2>/dev/null; }
 stats_json() { in_s "$XDPCT" stats "$IF_S" --json 2>/dev/null; }

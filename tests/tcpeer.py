@@ -20,7 +20,7 @@ sides do next; the tests count those 64 bytes in the originator's payload.
   tcpeer.py client ADDR PORT many K A B [--hold SEC] [--sport FIRST]
       K connections at once, each "send A B", closed by the client
       (source ports FIRST, FIRST+1, ... if given).
-  tcpeer.py client ADDR PORT crowd K [--rate R]
+  tcpeer.py client ADDR PORT crowd K [--rate R] [--sport FIRST]
       K short connections one after the other (R per second, default as
       fast as possible): connect, then close. A flash crowd.
   tcpeer.py client ADDR PORT refused
@@ -227,10 +227,11 @@ def main():
                 s.close()
         elif cmd == "crowd":
             rate = float(opt(rest, "--rate", "0"))
+            sport = int(opt(rest, "--sport", "0"))
             k = int(rest[0])
             t0 = time.monotonic()
             for i in range(k):
-                s = connect(addr, port)
+                s = connect(addr, port, sport + i if sport else 0)
                 s.close()
                 if rate:
                     delay = t0 + (i + 1) / rate - time.monotonic()

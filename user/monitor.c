@@ -227,8 +227,13 @@ static void publish(struct monitor *m)
 	d.flooding = top != NULL;
 	d.since_ns = old.flooding == d.flooding && old.since_ns ? old.since_ns : d.updated_ns;
 	if (top) {
+		__u64 syns = top->prev_syns - top->start_syns;
+		__u64 done = top->prev_completed - top->start_completed;
+
 		d.syn_rate = (__u64)top->last_rate;
-		d.completion_ppm = (__u64)(top->last_completion * 1e6);
+		/* completion over the whole flood, not just the last tick */
+		d.completion_ppm = syns ? (__u64)((double)(done > syns ? syns : done) / syns * 1e6) :
+					  1000000;
 		d.half_open = det_half_open(top);
 		d.flood_syns = top->prev_syns - top->start_syns;
 		d.cusum_milli = (__u64)(top->cusum * 1000);

@@ -117,6 +117,7 @@ void print_flows_table(FILE *f, const struct flow_vec *fv, const char *iface_col
 			(unsigned long long)v->f.dir[1].pkts, (unsigned long long)v->f.dir[1].bytes,
 			age, an);
 	}
+	fflush(f);
 	if (summary)
 		fprintf(stderr, "xdpct: %zu flow%s shown.\n", fv->n, fv->n == 1 ? "" : "s");
 }
