@@ -25,7 +25,8 @@ VMLINUX_H := $(OUTPUT)/vmlinux.h
 
 INCLUDES := -I$(OUTPUT) -Iinclude -Ibpf
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE
+XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
+	$(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
 LDLIBS := -lbpf -lelf -lz -lpcap -lm
@@ -76,11 +77,11 @@ $(SKEL): $(BPF_OBJ)
 
 $(OUTPUT)/user/%.o: user/%.c $(SKEL) $(SHARED_H) $(wildcard user/*.h) | $(OUTPUT)/user
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -c $< -o $@
 
 xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 install: xdpct
 	install -D -m 0755 xdpct $(DESTDIR)$(PREFIX)/sbin/xdpct
@@ -98,22 +99,22 @@ UNIT_LIB_OBJS := $(filter-out $(OUTPUT)/user/xdpct.o,$(USER_OBJS))
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
 PROG_TEST := $(OUTPUT)/tests/prog_test
 $(PROG_TEST): tests/prog/prog_test.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
 
 GEN := $(OUTPUT)/tests/gen
 $(GEN): tests/gen.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@
+	$(Q)$(CC) $(XCFLAGS) $< -o $@
 
 FUZZ := $(OUTPUT)/tests/fuzz
 $(FUZZ): tests/prog/fuzz.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
 
 unit: $(UNIT_TESTS)
 
@@ -123,15 +124,16 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)./tests/run.sh
 
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
 sanitize: deps
-	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-san \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" xdpct-san
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-san CFLAGS="-O1 -g" \
+		EXTRA_CFLAGS="$(SAN_FLAGS)" xdpct-san
 	$(Q)./tests/sanitize.sh
 
 xdpct-san: $(USER_OBJS) $(UNIT_TESTS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(USER_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $(USER_OBJS) $(LDLIBS) -o $@
 
 fuzz: deps xdpct $(FUZZ)
 	$(Q)$(FUZZ) --frames $${FRAMES:-1000000} --seed $${SEED:-$$(date +%s)}

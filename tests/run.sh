@@ -80,7 +80,7 @@ layer_fuzz() {
 }
 
 layer_sanitize() {
-	run_tap sanitize tests/sanitize.sh
+	run_tap sanitize make --no-print-directory sanitize
 }
 
 layer_netns() {

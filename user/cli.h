@@ -12,6 +12,29 @@
 #include "maps.h"
 #include "print.h"
 
+/* Option keys of all verbs (argp), one list so they never collide. */
+enum cli_opt {
+	OPT_ALL = 'a',
+	OPT_CONNTRACK = 'c',
+	OPT_FORCE = 'f',
+	OPT_HOSTS = 'H',
+	OPT_INTERVAL = 'i',
+	OPT_JSON = 'j',
+	OPT_MODE = 'm',
+	OPT_VERBOSE = 'v',
+	OPT_ZEEK = 'z',
+	OPT_MAX_FLOWS = 0x2000,
+	OPT_MAX_HALFOPEN,
+	OPT_TIMEOUT,
+	OPT_EVENT_RATE,
+};
+
+struct argp_option;
+struct argp_state;
+/* The loader's options (run, attach) and their parser. */
+extern const struct argp_option load_options[];
+int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o);
+
 /* Each verb takes its own argv (argv[0] is the verb) and returns an exit code. */
 int cmd_run(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
@@ -40,8 +63,5 @@ long gc_expired(const struct xdpct_fds *fds);
 /* Shared signal flag for run and events. */
 extern volatile int stop_requested;
 void install_stop_handlers(void);
-
-/* Apply ISN verdicts to flows (PREDICTABLE_ISN) and print hosts. */
-struct isn_hosts;
 
 #endif /* XDPCT_CLI_H */

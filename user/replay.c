@@ -30,16 +30,6 @@
 #define FRAME_MAX 512		/* headers fit; lengths come from the headers */
 #define CONSUME_EVERY 2048
 
-enum {
-	OPT_JSON = 'j',
-	OPT_HOSTS = 'H',
-	OPT_ZEEK = 'z',
-	OPT_CONNTRACK = 'c',
-	OPT_TIMEOUT = 0x3000,
-	OPT_MAX_FLOWS,
-	OPT_VERBOSE = 'v',
-};
-
 struct replay_args {
 	const char *file;
 	bool json, hosts, conntrack;
@@ -322,9 +312,10 @@ int cmd_replay(int argc, char **argv)
 		for (i = 0; i < fv.n; i++)
 			print_flow_json(stdout, &fv.v[i], NULL);
 	else
-		print_flows_table(stdout, &fv, NULL, true);
+		print_flows_table(stdout, &fv, NULL, rc == EXIT_OK);
 
-	if (!stats_read(ld.fds.stats, st)) {
+	/* after an error, its one line is all stderr says */
+	if (rc == EXIT_OK && !stats_read(ld.fds.stats, st)) {
 		__u64 mal = short_frames;
 		int k;
 

@@ -22,15 +22,6 @@
 #include "privs.h"
 #include "util.h"
 
-enum {
-	OPT_JSON = 'j',
-	OPT_INTERVAL = 'i',
-	OPT_VERBOSE = 'v',
-};
-
-extern const struct argp_option load_options[];
-int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o);
-
 static error_t load_child_parse(int key, char *arg, struct argp_state *state)
 {
 	return parse_load_opt(key, arg, state, state->input);
