@@ -522,17 +522,18 @@ __noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flo
  */
 static __always_inline __u8 flow_key4_make(struct flow_key4 *k, const struct pkt_info *pi)
 {
-	__u32 s = pi->saddr[0], d = pi->daddr[0];
+	__u32 s = bpf_ntohl(pi->saddr[0]), d = bpf_ntohl(pi->daddr[0]);
 
-	if (s > d || (s == d && pi->sport > pi->dport)) {
-		k->addr[0] = d;
-		k->addr[1] = s;
+	/* side 0: the numerically lower (address, port); stored as on the wire */
+	if (s > d || (s == d && bpf_ntohs(pi->sport) > bpf_ntohs(pi->dport))) {
+		k->addr[0] = pi->daddr[0];
+		k->addr[1] = pi->saddr[0];
 		k->port[0] = pi->dport;
 		k->port[1] = pi->sport;
 		return 1;
 	}
-	k->addr[0] = s;
-	k->addr[1] = d;
+	k->addr[0] = pi->saddr[0];
+	k->addr[1] = pi->daddr[0];
 	k->port[0] = pi->sport;
 	k->port[1] = pi->dport;
 	return 0;
@@ -547,11 +548,11 @@ static __always_inline __u8 flow_key6_make(struct flow_key6 *k, const struct pkt
 #pragma unroll
 	for (i = 0; i < 4; i++) {
 		if (pi->saddr[i] != pi->daddr[i]) {
-			side = pi->saddr[i] > pi->daddr[i];
+			side = bpf_ntohl(pi->saddr[i]) > bpf_ntohl(pi->daddr[i]);
 			goto decided;
 		}
 	}
-	side = pi->sport > pi->dport;
+	side = bpf_ntohs(pi->sport) > bpf_ntohs(pi->dport);
 decided:
 	if (side) {
 		__builtin_memcpy(k->addr[0], pi->daddr, 16);

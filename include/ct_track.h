@@ -216,7 +216,12 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 	/* this side's ISN: its first SYN, a retry with a new ISN, or a stray */
 	if (syn && w->upd_seq) {
 		if (p->seq == sd->isn && (ctl & isn_bit)) {
-			w->retx = 1;
+			/* the same ISN again: a retransmission, unless it is
+			 * this side's first SYN-ACK after its own SYN (a
+			 * simultaneous open) */
+			w->retx = cls == CT_CLASS_SYN ||
+				  (f->flags[dir] & (TCP_FL_SYN | TCP_FL_ACK)) ==
+					  (TCP_FL_SYN | TCP_FL_ACK);
 		} else if (ct_is_halfopen(state) || state == CT_STATE_NONE ||
 			   (!(ctl & isn_bit) && cls == CT_CLASS_SYNACK)) {
 			/* first SYN of this side, or a retry with a new ISN:
@@ -304,7 +309,7 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 		letters |= ct_letter_code(CT_HIST_RETRANS, dir) << (CT_HIST_BITS * n++);
 	/* a hole in this side's data, or an ack of peer data never seen */
 	if (state >= CT_STATE_ESTABLISHED && state <= CT_STATE_TIME_WAIT && w->sd_seen && !syn &&
-	    seq_after(p->seq, sd->end))
+	    !rst && !(facts & CT_PF_WINDOW_BAD) && seq_after(p->seq, sd->end))
 		letters |= ct_letter_code(CT_HIST_GAP, dir) << (CT_HIST_BITS * n++);
 	if (anom & CT_ANOM_ACK_UNSENT_DATA)
 		letters |= ct_letter_code(CT_HIST_GAP, dir ^ 1) << (CT_HIST_BITS * n++);
@@ -404,7 +409,7 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 	__u32 peer_isn_bit = dir ? CT_CTL_ISN_ORIG : CT_CTL_ISN_RESP;
 	int i, t;
 
-	if (w->upd_seq && !(w->facts & CT_PF_WINDOW_BAD)) {
+	if (w->upd_seq && !(w->facts & (CT_PF_WINDOW_BAD | CT_PF_HSACK_BAD))) {
 		__u32 data_end = p->seq + syn + p->len;
 
 		if (!w->sd_seen && !syn && !(ctl & isn_bit)) {
@@ -451,8 +456,17 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 	 * SYN_SENT seconds after its first SYN */
 	if (res->verdict == CT_VERDICT_ACCEPT && !(w->retx && !w->rd_seen))
 		f->expires_ns = now + w->timeout_ns;
-	if (res->completed && f->dir[CT_DIR_RESP].first_ns && now > f->dir[CT_DIR_RESP].first_ns)
+	/* ack_rtt_us holds the valid SYN-ACK's time (µs after the responder's
+	 * first packet, which may have been a stale SYN-ACK) until the
+	 * handshake completes, then SYN-ACK -> ACK */
+	if (w->cls == CT_CLASS_SYNACK && res->new_state == CT_STATE_SYN_RECV &&
+	    res->old_state != CT_STATE_SYN_RECV && !res->synack_bad)
 		f->ack_rtt_us = (__u32)((now - f->dir[CT_DIR_RESP].first_ns) / 1000);
+	if (res->completed) {
+		__u64 us = (now - f->dir[CT_DIR_RESP].first_ns) / 1000;
+
+		f->ack_rtt_us = us > f->ack_rtt_us ? (__u32)(us - f->ack_rtt_us) : 0;
+	}
 
 	anom &= ~f->anomalies;
 	if (anom) {

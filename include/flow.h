@@ -21,8 +21,9 @@
 
 /*
  * Flow keys are canonical: side 0 is the numerically lower (addr, port)
- * pair, so both directions of a connection find the same entry with one
- * lookup. Addresses and ports stay in network byte order. IPv4 and IPv6
+ * pair (addresses and ports compared as numbers, e.g. 9.0.0.2 < 10.0.0.1),
+ * so both directions of a connection find the same entry with one lookup.
+ * Addresses and ports are stored in network byte order. IPv4 and IPv6
  * use the same scheme; their keys differ only in address width, so the
  * IPv4 fast path hashes 12 bytes instead of 36.
  */

@@ -174,8 +174,10 @@ static void derive(struct flow_view *v, __s64 time_off, __u64 now)
 
 	v->syn_rtt_us = -1;
 	v->ack_rtt_us = -1;
+	/* a stale SYN-ACK muddles which answer to time (Karn): no sample */
 	if ((f->ctl & CT_CTL_ISN_ORIG) && (f->ctl & CT_CTL_ISN_RESP) &&
-	    !(f->ctl & (CT_CTL_FIRST_RESP | CT_CTL_SIMOPEN)) && r->first_ns >= o->first_ns)
+	    !(f->ctl & (CT_CTL_FIRST_RESP | CT_CTL_SIMOPEN)) &&
+	    !(f->anomalies & CT_ANOM_BAD_SYNACK_ACK) && r->first_ns >= o->first_ns)
 		v->syn_rtt_us = (long long)((r->first_ns - o->first_ns) / 1000);
 	if (f->ctl & CT_CTL_ESTABLISHED_ONCE)
 		v->ack_rtt_us = f->ack_rtt_us;

@@ -120,7 +120,7 @@ static void key_of(const struct pkt_spec *s, union flow_key *k)
 
 		memcpy(&a, s->saddr, 4);
 		memcpy(&b, s->daddr, 4);
-		c = a > b || (a == b && sp > dp);
+		c = ntohl(a) > ntohl(b) || (a == b && s->sport > s->dport);
 		k->v4.addr[c] = a;
 		k->v4.addr[!c] = b;
 		k->v4.port[c] = sp;
@@ -129,10 +129,10 @@ static void key_of(const struct pkt_spec *s, union flow_key *k)
 		const __be32 *a = (const void *)s->saddr, *b = (const void *)s->daddr;
 		int i;
 
-		c = sp > dp;
+		c = s->sport > s->dport;
 		for (i = 0; i < 4; i++)
 			if (a[i] != b[i]) {
-				c = a[i] > b[i];
+				c = ntohl(a[i]) > ntohl(b[i]);
 				break;
 			}
 		memcpy(k->v6.addr[c], s->saddr, 16);

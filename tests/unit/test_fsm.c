@@ -1,0 +1,1004 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * test_fsm.c - the TCP state machine (tcp_fsm.h) and the per-segment
+ * tracker (ct_track.h) on a struct flow in plain memory.
+ *
+ * Each test is a packet trace: seg() applies one segment the way
+ * bpf/xdpct.bpf.c does (a new record through ct_flow_init, the direction
+ * from ct_flow_dir, the fast path for a record in the flows map, then
+ * ct_track), so the handshake, close, anomaly, sequence-space and byte
+ * facts of seed-notes.md are checked without root or a kernel.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <linux/types.h>
+
+#include "flow.h"
+#include "tcp_fsm.h"
+#include "ct_track.h"
+
+#define SEC		1000000000ull
+#define STEP_NS		1000000ull	/* time between two segments of a trace */
+
+#define SYN	TCP_FL_SYN
+#define ACK	TCP_FL_ACK
+#define FIN	TCP_FL_FIN
+#define RST	TCP_FL_RST
+#define PSH	TCP_FL_PSH
+
+#define WIN	65535
+#define NOWS	CT_WSCALE_NONE
+
+/* nf_conntrack's default timeouts; NONE takes the SYN_SENT value */
+static const volatile __u64 timeouts[CT_STATE_COUNT] = {
+	[CT_STATE_NONE]		= 120 * SEC,
+	[CT_STATE_SYN_SENT]	= 120 * SEC,
+	[CT_STATE_SYN_RECV]	= 60 * SEC,
+	[CT_STATE_ESTABLISHED]	= 432000 * SEC,
+	[CT_STATE_FIN_WAIT]	= 120 * SEC,
+	[CT_STATE_CLOSE_WAIT]	= 60 * SEC,
+	[CT_STATE_LAST_ACK]	= 30 * SEC,
+	[CT_STATE_TIME_WAIT]	= 120 * SEC,
+	[CT_STATE_CLOSE]	= 10 * SEC,
+	[CT_STATE_SYN_SENT2]	= 120 * SEC,
+};
+
+/* The two hosts of a trace; the client is canonical side 0 unless swapped. */
+enum host { CLI = 0, SRV = 1 };
+
+struct trace {
+	struct flow f;
+	bool live;		/* a record exists */
+	bool in_flows;		/* it would be in the flows map (fast path) */
+	int swap;		/* the client is canonical side 1 */
+	__u64 now;
+	bool fast;		/* the last segment went through ct_track_fast */
+	__u8 dir;		/* direction of the last segment */
+	struct ct_result res;
+};
+
+/* As ct_wants_flows in bpf/xdpct.bpf.c: the record leaves the half-open map. */
+static bool wants_flows(__u32 ctl)
+{
+	__u8 st = ctl & CT_CTL_STATE_MASK;
+
+	if (ctl & CT_CTL_ESTABLISHED_ONCE)
+		return true;
+	return (ctl & CT_CTL_REPLIED) && st >= CT_STATE_ESTABLISHED && st <= CT_STATE_LAST_ACK;
+}
+
+static void trace_init(struct trace *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->now = 1000 * SEC;
+}
+
+/* seg - host sends one segment; what track() and track_slow() do with it. */
+static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, __u32 seq,
+				   __u32 ack, __u32 len, __u16 win, __u8 wscale)
+{
+	struct ct_pkt p = {
+		.seq = seq, .ack = ack, .len = len, .segs = 1,
+		.win = win, .flags = flags, .wscale = wscale,
+	};
+	__u8 side = (host ^ t->swap) & 1;
+	__u8 cls = ct_classify(flags);
+
+	t->now += STEP_NS;
+	t->fast = false;
+	if (t->live && t->in_flows) {
+		t->dir = ct_flow_dir(t->f.ctl, side);
+		if (ct_track_fast(&t->f, &p, t->dir, t->now, timeouts[CT_STATE_ESTABLISHED])) {
+			memset(&t->res, 0, sizeof(t->res));
+			t->res.old_state = CT_STATE_ESTABLISHED;
+			t->res.new_state = CT_STATE_ESTABLISHED;
+			t->res.ctl = t->f.ctl;
+			t->fast = true;
+			return &t->res;
+		}
+	}
+	if (t->live && ((t->f.expires_ns && t->now >= t->f.expires_ns) ||
+			ct_is_reopen(t->f.ctl & CT_CTL_STATE_MASK, cls)))
+		t->live = false;
+	if (!t->live) {
+		ct_flow_init(&t->f, side, cls);
+		t->live = true;
+		t->in_flows = false;
+	}
+	t->dir = ct_flow_dir(t->f.ctl, side);
+	ct_track(&t->f, &p, t->dir, t->now, timeouts, &t->res);
+	if (!t->in_flows && wants_flows(t->res.ctl))
+		t->in_flows = true;
+	return &t->res;
+}
+
+static __u8 state(const struct trace *t)
+{
+	return t->f.ctl & CT_CTL_STATE_MASK;
+}
+
+/* hist - the history letters, e.g. "ShA". */
+static const char *hist(const struct trace *t)
+{
+	static char buf[CT_HIST_SLOTS + 1];
+	unsigned int i;
+
+	for (i = 0; i < CT_HIST_SLOTS && ct_hist_letter(t->f.history, i); i++)
+		buf[i] = ct_hist_letter(t->f.history, i);
+	buf[i] = 0;
+	return buf;
+}
+
+/* handshake - client ISN x, server ISN y, window scale ws on both SYNs. */
+static void handshake(struct trace *t, __u32 x, __u32 y, __u8 ws)
+{
+	seg(t, CLI, SYN, x, 0, 0, WIN, ws);
+	seg(t, SRV, SYN | ACK, y, x + 1, 0, WIN, ws);
+	seg(t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(t), CT_STATE_ESTABLISHED);
+	assert_true(t->res.completed);
+}
+
+/* seed-notes §1: 192.168.1.116:3337 -> 192.168.1.123:7788 */
+static void test_worked_example_syn_synack_ack_reaches_established(void **s)
+{
+	const struct ct_result *r;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+
+	r = seg(&t, CLI, SYN, 3626544836u, 0, 0, 64240, 7);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(r->old_state, CT_STATE_NONE);
+	assert_int_equal(r->new_state, CT_STATE_SYN_SENT);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_int_equal(r->verdict, CT_VERDICT_ACCEPT);
+	assert_false(r->completed);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 3626544836u);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, 3626544837u);
+	assert_true(t.f.ctl & CT_CTL_ISN_ORIG);
+	assert_false(t.f.ctl & CT_CTL_ISN_RESP);
+	assert_string_equal(hist(&t), "S");
+
+	r = seg(&t, SRV, SYN | ACK, 1739326486u, 3626544837u, 0, 65160, 7);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(r->old_state, CT_STATE_SYN_SENT);
+	assert_int_equal(r->new_state, CT_STATE_SYN_RECV);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_int_equal(r->verdict, CT_VERDICT_ACCEPT);
+	assert_false(r->completed);
+	assert_false(r->synack_bad);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 1739326486u);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack, 3626544837u);
+	assert_true(t.f.ctl & CT_CTL_ISN_RESP);
+	assert_string_equal(hist(&t), "Sh");
+
+	r = seg(&t, CLI, ACK, 3626544837u, 1739326487u, 0, 502, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(r->old_state, CT_STATE_SYN_RECV);
+	assert_int_equal(r->new_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(r->verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(r->completed, 1);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack, 1739326487u);
+	assert_true(t.f.ctl & CT_CTL_ESTABLISHED_ONCE);
+	assert_true(t.f.ctl & CT_CTL_WINDOW_KNOWN);
+	assert_true(t.f.ctl & CT_CTL_WSCALE_OK);
+	assert_false(t.f.ctl & (CT_CTL_FIRST_RESP | CT_CTL_SIMOPEN | CT_CTL_ORIG_SIDE));
+
+	assert_string_equal(hist(&t), "ShA");
+	assert_int_equal(ct_hist_count(t.f.history), 3);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(r->new_anomalies, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 2);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 1);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
+	assert_int_equal(t.f.wscale[CT_DIR_ORIG], 7);
+	assert_int_equal(t.f.wscale[CT_DIR_RESP], 7);
+	/* SYN-ACK -> ACK took one step of the trace clock */
+	assert_int_equal(t.f.ack_rtt_us, STEP_NS / 1000);
+}
+
+/* seed-notes §6, the client closes first */
+static void test_client_close_fin_ack_fin_ack_reaches_time_wait(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 2);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+
+	seg(&t, SRV, ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
+
+	seg(&t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	assert_int_equal(t.f.expires_ns, t.now + 30 * SEC);
+
+	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
+	assert_false(t.fast);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+
+	assert_string_equal(hist(&t), "ShAFaf");
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+					t.f.dir[CT_DIR_RESP].ack_wraps, 1), 0);
+}
+
+/* seed-notes §6, the server closes first */
+static void test_server_close_fin_ack_fin_ack_reaches_time_wait(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, SRV, FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, CLI, ACK, x + 1, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	seg(&t, SRV, ACK, y + 2, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+
+	assert_string_equal(hist(&t), "ShAfFa");
+	assert_int_equal(t.f.anomalies, 0);
+	assert_true(ct_is_closed(state(&t)));
+}
+
+/* the server's FIN rides on the ACK of the client's FIN: CLOSE_WAIT is skipped */
+static void test_fin_ack_combined_goes_fin_wait_to_last_ack(void **s)
+{
+	const __u32 x = 70000, y = 90000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(t.res.old_state, CT_STATE_FIN_WAIT);
+	assert_int_equal(t.res.new_state, CT_STATE_LAST_ACK);
+	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_string_equal(hist(&t), "ShAFf");
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+static void test_rst_after_established_closes(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 10, WIN, NOWS);
+
+	seg(&t, CLI, RST | ACK, x + 11, y + 1, 0, 0, NOWS);
+	assert_int_equal(t.res.old_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.new_state, CT_STATE_CLOSE);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_string_equal(hist(&t), "ShADR");
+	/* a RST carries no payload position: the byte count stays */
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 10);
+}
+
+/* connect to a closed port: SYN, then RST|ACK seq 0 ack ISN + 1 */
+static void test_refused_connect_closes_with_history_Sr(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 3000000000u, 0, 0, WIN, 7);
+	seg(&t, SRV, RST | ACK, 0, 3000000001u, 0, 0, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(t.res.old_state, CT_STATE_SYN_SENT);
+	assert_int_equal(t.res.new_state, CT_STATE_CLOSE);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_string_equal(hist(&t), "Sr");
+	assert_int_equal(t.f.anomalies, 0);
+	assert_false(t.f.ctl & CT_CTL_ESTABLISHED_ONCE);
+	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
+
+	/* a RST|ACK that does not ack the SYN exactly is no refusal (RFC 793) */
+	trace_init(&t);
+	seg(&t, CLI, SYN, 3000000000u, 0, 0, WIN, 7);
+	seg(&t, SRV, RST | ACK, 0, 3000000002u, 0, 0, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_OUT_OF_WINDOW);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+}
+
+/* both sides send a SYN: SYN_SENT, SYN_SENT2, SYN_RECV, then ESTABLISHED */
+static void test_simultaneous_open_reaches_established_via_syn_sent2(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, x, 0, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+
+	seg(&t, SRV, SYN, y, 0, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(t.res.new_state, CT_STATE_SYN_SENT2);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_true(t.f.ctl & CT_CTL_SIMOPEN);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, y);
+
+	seg(&t, CLI, SYN | ACK, x, y + 1, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_state, CT_STATE_SYN_RECV);
+	assert_false(t.res.synack_bad);
+
+	/* the other SYN-ACK: nf_conntrack ignores it in SYN_RECV */
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_IGNORE);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+
+	/* the responder's ACK completes it (nf_conntrack's SIMULTANEOUS_OPEN) */
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(t.res.old_state, CT_STATE_SYN_RECV);
+	assert_int_equal(t.res.new_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.completed, 1);
+	assert_true(t.f.ctl & CT_CTL_ESTABLISHED_ONCE);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_string_equal(hist(&t), "Ssa");
+}
+
+static void test_retransmitted_syn_same_isn_is_retx_not_anomaly(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 424242, 0, 0, WIN, NOWS);
+	assert_false(t.res.syn_retx);
+	seg(&t, CLI, SYN, 424242, 0, 0, WIN, NOWS);
+	assert_int_equal(t.res.syn_retx, 1);
+	assert_int_equal(t.res.synack_retx, 0);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.res.new_anomalies, 0);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 424242);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 2);
+	assert_string_equal(hist(&t), "S");
+
+	/* and the handshake still completes on that ISN */
+	seg(&t, SRV, SYN | ACK, 9000, 424243, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 424243, 9001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+static void test_retransmitted_synack_same_isn_is_retx_not_anomaly(void **s)
+{
+	struct trace t;
+	__u64 expires;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_false(t.res.synack_retx);
+	expires = t.f.expires_ns;
+	t.now += SEC;
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.res.synack_retx, 1);
+	assert_int_equal(t.res.verdict, CT_VERDICT_IGNORE);	/* nf_conntrack: sIG */
+	assert_int_equal(t.f.expires_ns, expires);
+	assert_int_equal(t.res.syn_retx, 0);
+	assert_false(t.res.synack_bad);
+	assert_int_equal(t.res.new_anomalies, 0);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 5000);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 2);
+	assert_string_equal(hist(&t), "Sh");
+
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+/* seed-notes §4: the SYN-ACK answers the stale SYN (seq 1000), not the live one */
+static void test_stale_syn_synack_acking_old_isn_is_bad_synack_ack(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, CLI, SYN, 2000, 0, 0, WIN, NOWS);	/* the retry, a new ISN */
+	assert_int_equal(t.res.syn_retx, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 2000);
+	assert_int_equal(t.f.anomalies, 0);
+
+	seg(&t, SRV, SYN | ACK, 4000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
+	assert_int_equal(t.f.anomalies, CT_ANOM_BAD_SYNACK_ACK);
+	assert_int_equal(t.res.synack_bad, 1);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.res.new_state, CT_STATE_SYN_SENT);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_false(t.f.ctl & CT_CTL_ISN_RESP);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 2000);
+
+	/* the answer to the live SYN is still taken */
+	seg(&t, SRV, SYN | ACK, 7000, 2001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_state, CT_STATE_SYN_RECV);
+	assert_int_equal(t.res.synack_bad, 0);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 7000);
+	seg(&t, CLI, ACK, 2001, 7001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_BAD_SYNACK_ACK);
+}
+
+static void test_syn_with_new_isn_on_established_is_anomaly(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, SYN, 123456789, 0, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SYN_ON_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SYN_ON_ESTABLISHED);
+	assert_int_equal(t.res.verdict, CT_VERDICT_IGNORE);
+	assert_int_equal(t.res.syn_retx, 0);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 1);
+}
+
+static void test_wrong_third_ack_stays_syn_recv(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	/* ack = y instead of y + 1 */
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 1001, 5000, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_HANDSHAKE_ACK);
+	assert_int_equal(t.f.anomalies, CT_ANOM_BAD_HANDSHAKE_ACK);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.res.completed, 0);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_false(t.f.ctl & CT_CTL_ESTABLISHED_ONCE);
+
+	/* the right one then completes it */
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.completed, 1);
+
+	/* seq = x + 1000 instead of x + 1 */
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 2000, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_HANDSHAKE_ACK);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+}
+
+/* ct_account: no sequence or ack progress from a segment that failed a check */
+static void test_failed_handshake_ack_moves_no_sequence(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	/* wrong seq, no payload: no bytes, the stream end stays after the SYN */
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 2000, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, 1001);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+
+	/* wrong ack: the client's highest ack stays unset */
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 1001, 5000, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack, 0);
+}
+
+/* the SYN was not seen: its sender is the originator all the same */
+static void test_synack_first_makes_receiver_originator(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(t.res.new_state, CT_STATE_SYN_RECV);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SYNACK_WITHOUT_SYN);
+	assert_true(t.f.ctl & CT_CTL_FIRST_RESP);
+	assert_false(t.f.ctl & CT_CTL_ORIG_SIDE);	/* the client, side 0 */
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 5000);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 1000);	/* the unseen SYN */
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 0);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 1);
+	assert_string_equal(hist(&t), "h");
+
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.completed, 1);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SYNACK_WITHOUT_SYN);
+	assert_string_equal(hist(&t), "hA");
+
+	/* the same with the server on canonical side 0 */
+	trace_init(&t);
+	t.swap = 1;
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_true(t.f.ctl & CT_CTL_FIRST_RESP);
+	assert_true(t.f.ctl & CT_CTL_ORIG_SIDE);	/* the client, side 1 */
+	assert_int_equal(t.f.anomalies, CT_ANOM_SYNACK_WITHOUT_SYN);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+}
+
+/* the client on canonical side 1 (the higher address) is still the originator */
+static void test_originator_on_canonical_side1_keeps_directions(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.swap = 1;
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_true(t.f.ctl & CT_CTL_ORIG_SIDE);
+	assert_false(t.f.ctl & CT_CTL_FIRST_RESP);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 1000);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 5000);
+	assert_string_equal(hist(&t), "ShA");
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+static void test_ack_before_synack_is_anomaly(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ACK_BEFORE_SYNACK);
+	assert_int_equal(t.f.anomalies, CT_ANOM_ACK_BEFORE_SYNACK);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+}
+
+static void test_data_before_established_is_anomaly(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	/* the server talks before the handshake's third segment */
+	seg(&t, SRV, ACK | PSH, 5001, 1001, 100, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_DATA_BEFORE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_DATA_BEFORE_ESTABLISHED);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+}
+
+static void test_midstream_ack_is_established_midstream(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK, 50000, 90000, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(t.res.old_state, CT_STATE_NONE);
+	assert_int_equal(t.res.new_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_MIDSTREAM);
+	assert_int_equal(t.f.anomalies, CT_ANOM_MIDSTREAM);
+	assert_int_equal(t.res.completed, 0);
+	assert_false(t.f.ctl & (CT_CTL_ISN_ORIG | CT_CTL_ISN_RESP | CT_CTL_ESTABLISHED_ONCE));
+	/* Zeek's start = seq - 1; the silent peer's data starts at the ack */
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 49999);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 89999);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].end, 90000);
+	assert_string_equal(hist(&t), "A");
+}
+
+/* seed-notes §2: ISN 2^32 - 10, 100 bytes of data run through 0 */
+static void test_seq_wrap_counts_bytes_and_flags_wrapped(void **s)
+{
+	const __u32 x = 0xfffffff6u, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 4294967286u);
+
+	seg(&t, CLI, ACK, x + 1, y + 1, 100, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, 91);	/* 2^32 - 9 + 100 - 2^32 */
+	assert_true(t.res.new_anomalies & CT_ANOM_SEQ_WRAPPED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_WRAPPED);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+
+	seg(&t, SRV, ACK, y + 1, 91, 0, WIN, NOWS);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_WRAPPED);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack, 91);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack_wraps, 0);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+					t.f.dir[CT_DIR_RESP].ack_wraps, 0), 100);
+
+	/* the next 50 bytes, after the wrap, are in order (fast path) */
+	seg(&t, CLI, ACK, 91, y + 1, 50, WIN, NOWS);
+	assert_true(t.fast);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 150);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, 141);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_WRAPPED);
+}
+
+static void test_seq_compare_is_modulo_2_32(void **s)
+{
+	(void)s;
+	assert_true(seq_before(0xfffffff6u, 0x5au));
+	assert_true(seq_after(0x5au, 0xfffffff6u));
+	assert_false(seq_before(0x5au, 0xfffffff6u));
+	assert_false(seq_after(0xfffffff6u, 0x5au));
+	assert_true(seq_before(0xffffffffu, 0));
+	assert_true(seq_after(0, 0xffffffffu));
+	assert_false(seq_before(1234, 1234));
+	assert_false(seq_after(1234, 1234));
+	assert_true(seq_before(100, 200));
+	assert_true(seq_after(200, 100));
+	/* half the space ahead is "after", the rest "before" */
+	assert_true(seq_after(0x7fffffffu, 0));
+	assert_true(seq_before(0x80000001u, 0));
+}
+
+/* seed-notes §3: seq 400 with 100 bytes is acked by 500, so 100 bytes, not 101 */
+static void test_acked_bytes_ack_is_next_expected_byte(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, 399, 7000, NOWS);
+	seg(&t, CLI, ACK | PSH, 400, 7001, 100, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, 500);
+	seg(&t, SRV, ACK, 7001, 500, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack, 500);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+					t.f.dir[CT_DIR_RESP].ack_wraps, 0), 100);
+
+	/* the FIN takes one sequence number, not a byte */
+	seg(&t, CLI, FIN | ACK, 500, 7001, 0, WIN, NOWS);
+	seg(&t, SRV, ACK, 7001, 501, 0, WIN, NOWS);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+					t.f.dir[CT_DIR_RESP].ack_wraps, 1), 100);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+
+	assert_int_equal(ct_acked_bytes(399, 500, 0, 0), 100);
+	assert_int_equal(ct_acked_bytes(399, 400, 0, 0), 0);
+	assert_int_equal(ct_acked_bytes(399, 400, 0, 1), 0);
+	assert_int_equal(ct_acked_bytes(1000, 1101, 1, 0), (1ull << 32) + 100);
+	assert_int_equal(ct_acked_bytes(0xfffffff6u, 91, 0, 0), 100);
+}
+
+/* 5 GiB in 1 GiB segments: the ack passes the ISN once, wraps = 1 */
+static void test_acked_bytes_over_4gib_counts_ack_wraps(void **s)
+{
+	const __u32 x = 1000, y = 2000, gib = 1u << 30;
+	struct trace t;
+	__u32 i;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, 14);
+	for (i = 0; i < 5; i++) {
+		seg(&t, CLI, ACK, x + 1 + i * gib, y + 1, gib, WIN, NOWS);
+		assert_int_equal(t.res.new_anomalies & ~CT_ANOM_SEQ_WRAPPED, 0);
+		seg(&t, SRV, ACK, y + 1, x + 1 + (i + 1) * gib, 0, WIN, NOWS);
+		assert_int_equal(t.res.new_anomalies, 0);
+	}
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 5ull << 30);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack, x + 1 + gib);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack_wraps, 1);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_WRAPPED);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+					t.f.dir[CT_DIR_RESP].ack_wraps, 0), 5ull << 30);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+}
+
+static void test_ack_of_unsent_data_is_anomaly(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK, x + 1, y + 1 + 5000, 0, WIN, NOWS);
+	assert_false(t.fast);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ACK_UNSENT_DATA);
+	assert_int_equal(t.f.anomalies, CT_ANOM_ACK_UNSENT_DATA);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack, y + 1);	/* not taken */
+	assert_string_equal(hist(&t), "ShAg");
+}
+
+static void test_data_beyond_scaled_window_is_out_of_window(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	/* window 65535 << 7 = 8388480: 1 MB ahead is inside it */
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	seg(&t, CLI, ACK, x + 1 + 1000000, y + 1, 100, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, 0);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+
+	/* 100 MB ahead is not */
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	seg(&t, CLI, ACK, x + 1 + 100000000, y + 1, 100, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 1);
+}
+
+static void test_blind_rst_outside_window_keeps_established(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+	__u64 expires;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+
+	expires = t.f.expires_ns;
+	seg(&t, SRV, RST, y + 1 + 100000000, 0, 0, 0, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_OUT_OF_WINDOW);
+	assert_int_equal(t.f.expires_ns, expires);	/* invalid: no refresh */
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.res.new_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+
+	/* below what the client already acked */
+	seg(&t, SRV, RST | ACK, y + 1 - 1000, x + 1, 0, 0, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_RST_OUT_OF_WINDOW);
+
+	/* exactly where the client expects data: the connection ends */
+	seg(&t, SRV, RST | ACK, y + 1, x + 1, 0, 0, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.res.new_anomalies, 0);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
+}
+
+/* bytes by sequence number: a retransmission adds a packet, no bytes */
+static void test_retransmitted_data_counts_bytes_once(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 2);
+
+	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);	/* slow path: new letter */
+	assert_false(t.fast);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 3);
+	assert_string_equal(hist(&t), "ShAdt");
+	assert_int_equal(t.f.anomalies, 0);
+
+	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);	/* fast path */
+	assert_true(t.fast);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 4);
+
+	/* a retransmission with 100 new bytes on its tail adds those only */
+	seg(&t, SRV, ACK, y + 1, x + 1, 200, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 200);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 5);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].end, y + 201);
+	assert_string_equal(hist(&t), "ShAdt");
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+}
+
+static void test_expiry_follows_timeout_of_new_state(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, x, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+	t.now += 2 * SEC;
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
+	seg(&t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 432000 * SEC);
+	t.now += 30 * SEC;
+	seg(&t, SRV, ACK, y + 1, x + 1, 10, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 432000 * SEC);
+	t.now += 30 * SEC;
+	seg(&t, SRV, ACK, y + 11, x + 1, 10, WIN, NOWS);	/* fast path refreshes too */
+	assert_true(t.fast);
+	assert_int_equal(t.f.expires_ns, t.now + 432000 * SEC);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 21, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+	seg(&t, SRV, ACK, y + 21, x + 2, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
+	seg(&t, SRV, FIN | ACK, y + 21, x + 2, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 30 * SEC);
+	seg(&t, CLI, ACK, x + 2, y + 22, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+}
+
+/* nf_conntrack: an unanswered SYN sent again does not extend SYN_SENT */
+static void test_retransmitted_syn_without_reply_does_not_refresh_expiry(void **s)
+{
+	struct trace t;
+	__u64 first;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	first = t.f.expires_ns;
+	assert_int_equal(first, t.now + 120 * SEC);
+	t.now += 3 * SEC;
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.res.syn_retx, 1);
+	assert_int_equal(t.f.expires_ns, first);
+	t.now += 6 * SEC;
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, first);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 3);
+	/* the answer does refresh it */
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
+}
+
+static void test_flags_valid_rejects_impossible_combinations(void **s)
+{
+	(void)s;
+	assert_int_equal(ct_flags_valid(SYN | FIN), 0);
+	assert_int_equal(ct_flags_valid(SYN | RST), 0);
+	assert_int_equal(ct_flags_valid(FIN | RST), 0);
+	assert_int_equal(ct_flags_valid(FIN | RST | ACK), 0);
+	assert_int_equal(ct_flags_valid(SYN | FIN | RST | ACK | PSH | TCP_FL_URG), 0); /* Xmas */
+	assert_int_equal(ct_flags_valid(0), 0);
+	assert_int_equal(ct_flags_valid(PSH), 0);
+	assert_int_equal(ct_flags_valid(PSH | TCP_FL_URG | TCP_FL_ECE | TCP_FL_CWR), 0);
+
+	assert_int_equal(ct_flags_valid(FIN), 1);
+	assert_int_equal(ct_flags_valid(SYN), 1);
+	assert_int_equal(ct_flags_valid(SYN | ACK), 1);
+	assert_int_equal(ct_flags_valid(SYN | TCP_FL_ECE | TCP_FL_CWR), 1);
+	assert_int_equal(ct_flags_valid(ACK), 1);
+	assert_int_equal(ct_flags_valid(ACK | PSH), 1);
+	assert_int_equal(ct_flags_valid(FIN | ACK), 1);
+	assert_int_equal(ct_flags_valid(RST), 1);
+	assert_int_equal(ct_flags_valid(RST | ACK), 1);
+}
+
+static void test_classify_order_rst_syn_fin_ack(void **s)
+{
+	(void)s;
+	assert_int_equal(ct_classify(RST | SYN | FIN | ACK), CT_CLASS_RST);
+	assert_int_equal(ct_classify(RST | ACK), CT_CLASS_RST);
+	assert_int_equal(ct_classify(RST), CT_CLASS_RST);
+	assert_int_equal(ct_classify(SYN | FIN | ACK), CT_CLASS_SYNACK);
+	assert_int_equal(ct_classify(SYN | FIN), CT_CLASS_SYN);
+	assert_int_equal(ct_classify(SYN | ACK), CT_CLASS_SYNACK);
+	assert_int_equal(ct_classify(SYN), CT_CLASS_SYN);
+	assert_int_equal(ct_classify(FIN | ACK | PSH), CT_CLASS_FIN);
+	assert_int_equal(ct_classify(FIN), CT_CLASS_FIN);
+	assert_int_equal(ct_classify(ACK | PSH), CT_CLASS_ACK);
+	assert_int_equal(ct_classify(ACK), CT_CLASS_ACK);
+	assert_int_equal(ct_classify(PSH), CT_CLASS_NONE);
+	assert_int_equal(ct_classify(0), CT_CLASS_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_worked_example_syn_synack_ack_reaches_established),
+		cmocka_unit_test(test_client_close_fin_ack_fin_ack_reaches_time_wait),
+		cmocka_unit_test(test_server_close_fin_ack_fin_ack_reaches_time_wait),
+		cmocka_unit_test(test_fin_ack_combined_goes_fin_wait_to_last_ack),
+		cmocka_unit_test(test_rst_after_established_closes),
+		cmocka_unit_test(test_refused_connect_closes_with_history_Sr),
+		cmocka_unit_test(test_simultaneous_open_reaches_established_via_syn_sent2),
+		cmocka_unit_test(test_retransmitted_syn_same_isn_is_retx_not_anomaly),
+		cmocka_unit_test(test_retransmitted_synack_same_isn_is_retx_not_anomaly),
+		cmocka_unit_test(test_stale_syn_synack_acking_old_isn_is_bad_synack_ack),
+		cmocka_unit_test(test_syn_with_new_isn_on_established_is_anomaly),
+		cmocka_unit_test(test_wrong_third_ack_stays_syn_recv),
+		cmocka_unit_test(test_failed_handshake_ack_moves_no_sequence),
+		cmocka_unit_test(test_synack_first_makes_receiver_originator),
+		cmocka_unit_test(test_originator_on_canonical_side1_keeps_directions),
+		cmocka_unit_test(test_ack_before_synack_is_anomaly),
+		cmocka_unit_test(test_data_before_established_is_anomaly),
+		cmocka_unit_test(test_midstream_ack_is_established_midstream),
+		cmocka_unit_test(test_seq_wrap_counts_bytes_and_flags_wrapped),
+		cmocka_unit_test(test_seq_compare_is_modulo_2_32),
+		cmocka_unit_test(test_acked_bytes_ack_is_next_expected_byte),
+		cmocka_unit_test(test_acked_bytes_over_4gib_counts_ack_wraps),
+		cmocka_unit_test(test_ack_of_unsent_data_is_anomaly),
+		cmocka_unit_test(test_data_beyond_scaled_window_is_out_of_window),
+		cmocka_unit_test(test_blind_rst_outside_window_keeps_established),
+		cmocka_unit_test(test_retransmitted_data_counts_bytes_once),
+		cmocka_unit_test(test_expiry_follows_timeout_of_new_state),
+		cmocka_unit_test(test_retransmitted_syn_without_reply_does_not_refresh_expiry),
+		cmocka_unit_test(test_flags_valid_rejects_impossible_combinations),
+		cmocka_unit_test(test_classify_order_rst_syn_fin_ack),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
