@@ -135,10 +135,11 @@ wait_eq() {
 	return 1
 }
 
-# wait_listen PORT: until the server namespace listens on TCP PORT (without
-# connecting, so no probe connection shows up in the flow table).
-listening() { [ -n "$(in_s ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
-wait_listen() { wait_for 5 listening "$1"; }
+# The server namespace listens on TCP PORT: checked without connecting, so
+# no probe connection shows up in the flow table.
+# wait_listen PORT [N]: until N (default 1) sockets listen on it.
+listening() { [ "$(in_s ss -Hltn "sport = :$1" 2>/dev/null | wc -l)" -ge "${2:-1}" ]; }
+wait_listen() { wait_for 5 listening "$1" "${2:-1}"; }
 
 # flow_json PROTO-FILTER: the show --json lines matching a jq filter.
 show_json() { in_s "$XDPCT" show "$IF_S" --json 2>/dev/null; }

@@ -29,7 +29,7 @@ EOF
 in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1 || { for t in $TESTS; do fail "$t" "attach failed"; done; exit 0; }
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP6_S $PORT >/dev/null
-wait_for 5 in_c bash -c "exec 3<>/dev/tcp/$IP_S/$PORT"
+wait_listen $PORT 2
 compared=0
 
 # ct_state SPORT: nf_conntrack's state of the flow from client port SPORT ("NONE" if none)
