@@ -135,13 +135,17 @@ xdpct-san: $(USER_OBJS) $(UNIT_TESTS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $(USER_OBJS) $(LDLIBS) -o $@
 
-fuzz: deps xdpct $(FUZZ)
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ)
 	$(Q)$(FUZZ) --frames $${FRAMES:-1000000} --seed $${SEED:-$$(date +%s)}
 
-demo: deps xdpct
+demo: deps
+	$(Q)$(MAKE) --no-print-directory xdpct $(GEN)
 	$(Q)./tests/demo.sh
 
-bench: deps xdpct
+bench:
+	$(Q)./tests/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory xdpct $(GEN) $(OUTPUT)/xdp_pass.bpf.o
 	$(Q)$(MAKE) --no-print-directory -C bench
 	$(Q)./bench/run.sh
 

@@ -93,7 +93,7 @@ static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be1
 	__be16 p;
 	int i;
 
-	if ((void *)(eth + 1) > data_end)
+	if (unlikely((void *)(eth + 1) > data_end))
 		return MALFORMED(MAL_ETH_TRUNCATED);
 	p = eth->h_proto;
 	c->pos = eth + 1;
@@ -103,7 +103,7 @@ static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be1
 		    p != bpf_htons(ETH_P_QINQ1_))
 			break;
 		vh = c->pos;
-		if ((void *)(vh + 1) > data_end)
+		if (unlikely((void *)(vh + 1) > data_end))
 			return MALFORMED(MAL_VLAN_TRUNCATED);
 		p = vh->proto;
 		c->pos = vh + 1;
@@ -118,7 +118,7 @@ static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be1
 		for (i = 0; i < MPLS_MAX_LABELS; i++) {
 			__u8 *l = c->pos;
 
-			if ((void *)(l + 4) > data_end)
+			if (unlikely((void *)(l + 4) > data_end))
 				return MALFORMED(MAL_MPLS_TRUNCATED);
 			c->pos = l + 4;
 			if (l[2] & 1)	/* bottom of stack */
@@ -155,28 +155,30 @@ static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u3
 	struct iphdr *iph = c->pos;
 	__u32 hlen, tot;
 
-	if ((void *)(iph + 1) > data_end)
+	if (unlikely((void *)(iph + 1) > data_end))
 		return MALFORMED(MAL_IPV4_TRUNCATED);
-	if (iph->version != 4)
+	if (unlikely(iph->version != 4))
 		return MALFORMED(MAL_IP_BAD_VERSION);
 	hlen = iph->ihl * 4;
-	if (hlen < sizeof(*iph))
+	if (unlikely(hlen < sizeof(*iph)))
 		return MALFORMED(MAL_IPV4_BAD_IHL);
 	/* variable length: a second, byte-arithmetic check */
-	if ((void *)iph + hlen > data_end)
+	if (unlikely((void *)iph + hlen > data_end))
 		return MALFORMED(MAL_IPV4_TRUNCATED);
 	tot = bpf_ntohs(iph->tot_len);
 	if (tot == 0 && l3_len > 0xffff)
 		tot = l3_len;	/* BIG TCP super-packet on TC egress */
-	if (tot < hlen || tot > l3_len)
+	if (unlikely(tot < hlen || tot > l3_len))
 		return MALFORMED(MAL_IPV4_BAD_LENGTH);
-	if (iph->frag_off & bpf_htons(0x1fff))
+	if (unlikely(iph->frag_off & bpf_htons(0x1fff)))
 		return PARSE_FRAGMENT;
 	if (iph->protocol != IPPROTO_TCP_)
 		return PARSE_NON_TCP;
 	pi->family = 4;
 	pi->saddr[0] = iph->saddr;
 	pi->daddr[0] = iph->daddr;
+	pi->saddr[1] = pi->saddr[2] = pi->saddr[3] = 0;
+	pi->daddr[1] = pi->daddr[2] = pi->daddr[3] = 0;
 	*l4_len = tot - hlen;
 	c->pos = (void *)iph + hlen;
 	return PARSE_TCP;
@@ -195,14 +197,14 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 	__u8 nh;
 	int i;
 
-	if ((void *)(ip6 + 1) > data_end)
+	if (unlikely((void *)(ip6 + 1) > data_end))
 		return MALFORMED(MAL_IPV6_TRUNCATED);
-	if (ip6->version != 6)
+	if (unlikely(ip6->version != 6))
 		return MALFORMED(MAL_IP_BAD_VERSION);
 	plen = bpf_ntohs(ip6->payload_len);
 	if (plen == 0 && l3_len > 0xffff + sizeof(*ip6))
 		plen = l3_len - sizeof(*ip6);	/* BIG TCP on TC egress */
-	if (plen + sizeof(*ip6) > l3_len)
+	if (unlikely(plen + sizeof(*ip6) > l3_len))
 		return MALFORMED(MAL_IPV6_BAD_LENGTH);
 	nh = ip6->nexthdr;
 	c->pos = ip6 + 1;
@@ -213,7 +215,7 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 		if (nh == IPPROTO_FRAGMENT_) {
 			struct ipv6_frag_hdr_ *fh = c->pos;
 
-			if ((void *)(fh + 1) > data_end)
+			if (unlikely((void *)(fh + 1) > data_end))
 				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 			if (fh->frag_off & bpf_htons(0xfff8))
 				return PARSE_FRAGMENT;
@@ -221,7 +223,7 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 			len = sizeof(*fh);
 		} else if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ ||
 			   nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_AH_) {
-			if ((void *)(oh + 1) > data_end)
+			if (unlikely((void *)(oh + 1) > data_end))
 				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 			len = nh == IPPROTO_AH_ ? ((__u32)oh->hdrlen + 2) * 4 :
 						  ((__u32)oh->hdrlen + 1) * 8;
@@ -230,10 +232,10 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 			break;
 		}
 		ext += len;
-		if (ext > plen)
+		if (unlikely(ext > plen))
 			return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 		c->pos += len;
-		if (c->pos > data_end)
+		if (unlikely(c->pos > data_end))
 			return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 	}
 	if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ ||
@@ -298,13 +300,13 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 	__u32 hlen;
 	__u8 flags;
 
-	if ((void *)(th + 1) > data_end || l4_len < sizeof(*th))
+	if (unlikely((void *)(th + 1) > data_end || l4_len < sizeof(*th)))
 		return MALFORMED(MAL_TCP_TRUNCATED);
 	hlen = th->doff * 4;
-	if (hlen < sizeof(*th) || hlen > l4_len)
+	if (unlikely(hlen < sizeof(*th) || hlen > l4_len))
 		return MALFORMED(MAL_TCP_BAD_DOFF);
 	flags = ((__u8 *)th)[13];
-	if (!ct_flags_valid(flags))
+	if (unlikely(!ct_flags_valid(flags)))
 		return MALFORMED(MAL_TCP_BAD_FLAGS);
 	pi->sport = th->source;
 	pi->dport = th->dest;
@@ -324,7 +326,8 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 
 /*
  * parse_frame - Ethernet to TCP. frame_len is the full frame length (may
- * exceed data_end - data on TC). Returns enum parse_result or malformed.
+ * exceed data_end - data on TC). Returns enum parse_result or malformed;
+ * for PARSE_TCP every field of *pi is written.
  */
 static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_len,
 				       struct pkt_info *pi)
@@ -334,11 +337,14 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 	__be16 proto = 0;
 	int ret;
 
+	pi->opt_len = 0;
+	pi->opt_off = 0;
+
 	ret = parse_eth(&c, data_end, &proto);
 	if (ret < 0)
 		return ret;
 	l3_off = c.pos - data;
-	if (l3_off > frame_len)
+	if (unlikely(l3_off > frame_len))
 		return MALFORMED(MAL_ETH_TRUNCATED);
 	l3_len = frame_len - l3_off;
 	if (proto == bpf_htons(ETH_P_IP_))

@@ -98,33 +98,33 @@ static __always_inline int ct_track_fast(struct flow *f, const struct ct_pkt *p,
 	__u32 end = p->seq + p->len;
 	__u32 need, old_end;
 
-	if ((ctl & CT_CTL_STATE_MASK) != CT_STATE_ESTABLISHED || now >= f->expires_ns)
+	if (unlikely((ctl & CT_CTL_STATE_MASK) != CT_STATE_ESTABLISHED || now >= f->expires_ns))
 		return 0;
-	if ((p->flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST | TCP_FL_ACK)) != TCP_FL_ACK || !p->win)
+	if (unlikely((p->flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST | TCP_FL_ACK)) != TCP_FL_ACK || !p->win))
 		return 0;
-	if ((f->flags[dir & 1] | p->flags) != f->flags[dir & 1])
+	if (unlikely((f->flags[dir & 1] | p->flags) != f->flags[dir & 1]))
 		return 0;
 	need = ct_hist_bit(p->len ? CT_HIST_DATA : CT_HIST_ACK, dir);
 	if (p->len && !seq_after(end, sd->end))
 		need |= ct_hist_bit(CT_HIST_RETRANS, dir);
-	if ((ctl & need) != need)
+	if (unlikely((ctl & need) != need))
 		return 0;
 	/* acks unsent data, a hole in our stream, or beyond the peer's window */
-	if (seq_after(p->ack, rd->end) || seq_after(p->seq, sd->end))
+	if (unlikely(seq_after(p->ack, rd->end) || seq_after(p->seq, sd->end)))
 		return 0;
-	if ((ctl & CT_CTL_WINDOW_KNOWN) &&
-	    seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl)))
+	if (unlikely((ctl & CT_CTL_WINDOW_KNOWN) &&
+		     seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl))))
 		return 0;
 	old_end = sd->end;
 	/* wraps through 2^32 (seq, or ack past the peer's ISN): flag on the slow path */
-	if (seq_after(end, old_end) && end < old_end)
+	if (unlikely(seq_after(end, old_end) && end < old_end))
 		return 0;
-	if (seq_after(p->ack, sd->ack) && p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1))
+	if (unlikely(seq_after(p->ack, sd->ack) && p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1)))
 		return 0;
 	/* new data: each byte is counted once, so a retransmission adds none;
 	 * the swap makes two CPUs advancing one direction count it once too */
 	if (seq_after(end, old_end)) {
-		if (__sync_val_compare_and_swap(&sd->end, old_end, end) != old_end)
+		if (unlikely(__sync_val_compare_and_swap(&sd->end, old_end, end) != old_end))
 			return 0;
 		__sync_fetch_and_add(&sd->bytes, end - old_end);
 	}

@@ -300,15 +300,18 @@ struct xdpct_meta {
 	__u32 xdp_prog_id;
 	__u32 tc_prog_id;
 	__u32 xdp_flags;	/* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
-	__u32 tc_handle;
+	__u32 tc_mode;		/* XDPCT_TC_TCX (a BPF link) or XDPCT_TC_CLSACT */
+	__u32 tc_handle;	/* clsact: our filter's handle and priority */
 	__u32 tc_priority;
-	__u32 clsact_created;	/* we created the clsact qdisc */
+	__u32 clsact_created;	/* clsact: we created the qdisc */
 	__u64 attached_ns;	/* CLOCK_REALTIME */
 	__u64 max_flows;
 	__u64 max_halfopen;
 	char ifname[16];
 };
 #define XDPCT_META_MAGIC	0x78647063u	/* "xdpc" */
+#define XDPCT_TC_TCX		1	/* tcx egress link (Linux 6.6+) */
+#define XDPCT_TC_CLSACT		2	/* a filter on the clsact qdisc */
 
 /* Flows userspace deleted (expiry), pinned as "gc": LRU evictions are then
  * exactly inserted - deleted - live. */

@@ -13,6 +13,13 @@
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
+/* Branch hints: keep the fast path's code together, cold code out of line. */
+#ifndef likely
+#define likely(x) __builtin_expect(!!(x), 1)
+#endif
+#ifndef unlikely
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
 
 #define TCP_FL_FIN	0x01
 #define TCP_FL_SYN	0x02

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# deps.sh - install the Debian 12 packages xdpct needs, only those missing.
+# deps.sh [bench] - install the Debian 12 packages xdpct needs, only those missing.
 # Used by make test/demo/bench and .ci/run; a no-op when all are there.
 set -euo pipefail
 
@@ -11,6 +11,9 @@ pkgs=(
 	python3 python3-scapy
 	conntrack nftables hping3 jq socat tcpdump
 )
+
+# make bench draws its chart with gnuplot
+[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -82,6 +82,7 @@ lab_cleanup() {
 lab_up() {
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT TERM
+	TC_BASELINE=$(xdpct_tc_links)
 	ip netns add "$NS_C" && ip netns add "$NS_S" || return 1
 	ip link add "$IF_C" netns "$NS_C" type veth peer name "$IF_S" netns "$NS_S" || return 1
 	ip -n "$NS_C" addr add $IP_C/24 dev "$IF_C"
@@ -140,6 +141,22 @@ wait_eq() {
 # wait_listen PORT [N]: until N (default 1) sockets listen on it.
 listening() { [ "$(in_s ss -Hltn "sport = :$1" 2>/dev/null | wc -l)" -ge "${2:-1}" ]; }
 wait_listen() { wait_for 5 listening "$1" "${2:-1}"; }
+
+# xdpct_tc_links: tcx links (type 11) running a program named xdpct_tc,
+# machine-wide (bpftool 7.1 does not show a tcx link's interface).
+xdpct_tc_links() {
+	local n=0 id
+	for id in $(bpftool link show -j 2>/dev/null | jq -r '.[] | select(.type == 11 or .type == "tcx") | .prog_id'); do
+		[ "$(bpftool prog show id "$id" -j 2>/dev/null | jq -r .name)" = xdpct_tc ] && n=$((n + 1))
+	done
+	echo $n
+}
+# our_tc: xdpct's TC egress attachments on the server interface: tcx links
+# beyond those that existed when the lab came up, plus clsact filters.
+our_tc() {
+	echo $(($(xdpct_tc_links) - ${TC_BASELINE:-0} +
+		$(tc -n "$NS_S" filter show dev "$IF_S" egress 2>/dev/null | grep -c xdpct_tc)))
+}
 
 # flow_json PROTO-FILTER: the show --json lines matching a jq filter.
 show_json() { in_s "$XDPCT" show "$IF_S" --json 2>/dev/null; }

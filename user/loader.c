@@ -2,9 +2,10 @@
 /* Copyright (c) 2026 The xdpct authors */
 /*
  * loader.c - load, attach, pin, detach; and clean up after a run that was
- * killed. XDP is attached through a BPF link (pinned in persistent mode),
- * TC egress through a clsact filter whose handle and priority the kernel
- * picks and the "meta" pin records.
+ * killed. XDP and TC egress are attached through BPF links (tcx, Linux
+ * 6.6+; pinned in persistent mode, gone with the process otherwise); on
+ * older kernels TC egress is a clsact filter whose handle and priority the
+ * kernel picks and the "meta" pin records.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -127,6 +128,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 
 	memset(ld, 0, sizeof(*ld));
 	ld->xdp_link_fd = -1;
+	ld->tc_link_fd = -1;
 	fds_init(&ld->fds);
 	libbpf_set_print(libbpf_print_fn);
 
@@ -445,6 +447,7 @@ static int write_meta(struct ld *ld, const struct ld_opts *o)
 	if (!bpf_obj_get_info_by_fd(bpf_program__fd(ld->skel->progs.xdpct_tc), &info, &len))
 		m.tc_prog_id = info.id;
 	m.xdp_flags = ld->xdp_flags;
+	m.tc_mode = ld->tc_link_fd >= 0 ? XDPCT_TC_TCX : XDPCT_TC_CLSACT;
 	m.tc_handle = ld->tc_handle;
 	m.tc_priority = ld->tc_prio;
 	m.clsact_created = ld->clsact_created;
@@ -493,6 +496,23 @@ static int attach_xdp(struct ld *ld, const struct ld_opts *o)
 	return 0;
 }
 
+#define TCX_EGRESS_	47		/* BPF_TCX_EGRESS, newer than libbpf 1.1's headers */
+#define MPROG_BEFORE_	(1U << 3)	/* BPF_F_BEFORE: first in the chain */
+
+/*
+ * attach_tcx - TC egress as a BPF link (Linux 6.6+): no qdisc to create,
+ * nothing left behind if the process dies, and xdpct runs first, before
+ * any other tcx program and the clsact filters (TC_ACT_UNSPEC hands each
+ * packet on). Returns the link fd or -errno.
+ */
+static int attach_tcx(struct ld *ld)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = MPROG_BEFORE_);
+
+	return bpf_link_create(bpf_program__fd(ld->skel->progs.xdpct_tc), ld->ifindex,
+			       (enum bpf_attach_type)TCX_EGRESS_, &lo);
+}
+
 static int attach_tc(struct ld *ld)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ld->ifindex, .attach_point = BPF_TC_EGRESS);
@@ -501,6 +521,13 @@ static int attach_tc(struct ld *ld)
 	LIBBPF_OPTS(bpf_tc_opts, topts, .prog_fd = bpf_program__fd(ld->skel->progs.xdpct_tc));
 	int err;
 
+	err = attach_tcx(ld);
+	if (err >= 0) {
+		ld->tc_link_fd = err;
+		return 0;
+	}
+	pr_debug("%s: tcx egress unavailable (%s); using a clsact filter", ld->ifname,
+		 strerror(-err));
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
 		pr_err("%s: creating the clsact qdisc failed: %s", ld->ifname, strerror(-err));
@@ -543,7 +570,6 @@ static void detach_tc(int ifindex, __u32 handle, __u32 prio, bool clsact_created
 
 int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 {
-	char path[PATH_MAX + 16];
 	int err;
 
 	ld->owner_mode = owner_mode;
@@ -562,13 +588,13 @@ int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 		goto fail;
 	}
 	if (owner_mode == OWNER_ATTACH) {
-		snprintf(path, sizeof(path), "%s/xdp_link", ld->dir);
-		err = bpf_obj_pin(ld->xdp_link_fd, path);
+		err = pin_fd(ld->dir, "xdp_link", ld->xdp_link_fd);
+		if (!err)
+			err = pin_fd(ld->dir, "tc_link", ld->tc_link_fd);
 		if (err) {
-			pr_err("%s: pinning the XDP link failed: %s", ld->ifname, strerror(-err));
+			pr_err("%s: pinning the links failed: %s", ld->ifname, strerror(-err));
 			goto fail;
 		}
-		chmod(path, 0600);
 	}
 	return 0;
 fail:
@@ -582,6 +608,11 @@ int ld_detach_self(struct ld *ld)
 		bpf_link_detach(ld->xdp_link_fd);
 		close(ld->xdp_link_fd);
 		ld->xdp_link_fd = -1;
+	}
+	if (ld->tc_link_fd >= 0) {
+		bpf_link_detach(ld->tc_link_fd);
+		close(ld->tc_link_fd);
+		ld->tc_link_fd = -1;
 	}
 	if (ld->tc_attached || ld->clsact_created) {
 		detach_tc(ld->ifindex, ld->tc_handle, ld->tc_prio, ld->clsact_created);
@@ -636,7 +667,17 @@ int ld_detach_iface(const char *ifname, bool quiet)
 			     q.skb_prog_id == m.xdp_prog_id))
 				xdp_remove(ifindex);
 		}
-		detach_tc(ifindex, m.tc_handle, m.tc_priority, m.clsact_created);
+		if (m.tc_mode == XDPCT_TC_TCX) {
+			/* a killed run's link went with it; a pinned one is here */
+			snprintf(path, sizeof(path), "%s/tc_link", dir);
+			fd = bpf_obj_get(path);
+			if (fd >= 0) {
+				bpf_link_detach(fd);
+				close(fd);
+			}
+		} else {
+			detach_tc(ifindex, m.tc_handle, m.tc_priority, m.clsact_created);
+		}
 	}
 	unpin_all(dir);
 	return 0;
@@ -646,7 +687,10 @@ void ld_destroy(struct ld *ld)
 {
 	if (ld->xdp_link_fd >= 0)
 		close(ld->xdp_link_fd);
+	if (ld->tc_link_fd >= 0)
+		close(ld->tc_link_fd);
 	ld->xdp_link_fd = -1;
+	ld->tc_link_fd = -1;
 	xdpct_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 }

@@ -44,7 +44,8 @@ struct ld {
 	char dir[PATH_MAX];
 	int xdp_link_fd;
 	__u32 xdp_flags;
-	bool tc_attached;
+	int tc_link_fd;		/* tcx egress link, or -1 */
+	bool tc_attached;	/* clsact filter */
 	bool clsact_created;
 	__u32 tc_handle, tc_prio;
 	bool pinned;

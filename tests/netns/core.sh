@@ -138,7 +138,7 @@ if [ $rc -eq 0 ] && ip -n "$NS_S" link show "$IF_S" | grep -q "name xdpct_xdp"; 
 
 in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
 xdp=$(ip -n "$NS_S" link show "$IF_S" | grep -c "prog/xdp")
-tcf=$(tc -n "$NS_S" filter show dev "$IF_S" egress | grep -c xdpct)
+tcf=$(our_tc)
 if [ "$xdp" -eq 0 ] && [ "$tcf" -eq 0 ] && [ ! -e /sys/fs/bpf/xdpct/$IF_S ]; then
 	ok core_detach_clean; else fail core_detach_clean "xdp=$xdp tc=$tcf pins=$(ls /sys/fs/bpf/xdpct/$IF_S 2>&1 | wc -l)"; fi
 
@@ -152,7 +152,7 @@ for sig in INT TERM; do
 	wait $pid
 	rc=$?
 	xdp=$(ip -n "$NS_S" link show "$IF_S" | grep -c "prog/xdp")
-	tcf=$(tc -n "$NS_S" filter show dev "$IF_S" egress | grep -c xdpct)
+	tcf=$(our_tc)
 	if [ $rc -eq 0 ] && [ "$xdp" -eq 0 ] && [ "$tcf" -eq 0 ] && [ ! -e /sys/fs/bpf/xdpct/$IF_S ]; then
 		ok $name; else fail $name "rc=$rc xdp=$xdp tc=$tcf"; fi
 done

@@ -18,7 +18,6 @@ PORT=8080
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 wait_listen $PORT
 pins() { ls /sys/fs/bpf/xdpct/$IF_S 2>/dev/null | wc -l; }
-our_tc() { tc -n "$NS_S" filter show dev "$IF_S" egress | grep -c "xdpct_tc"; }
 their_tc() { tc -n "$NS_S" filter show dev "$IF_S" egress | grep -c "tc_other"; }
 has_clsact() { tc -n "$NS_S" qdisc show dev "$IF_S" | grep -c clsact; }
 xdp_name() { ip -n "$NS_S" link show "$IF_S" | sed -n 's/.*prog\/xdp id [0-9]* name \([^ ]*\).*/\1/p'; }
@@ -40,10 +39,11 @@ tc -n "$NS_S" qdisc del dev "$IF_S" clsact
 
 # --- attaching twice says so and changes nothing ------------------------------
 in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
-before="$(xdp_name) $(ip -n "$NS_S" link show "$IF_S" | grep -o 'prog/xdp id [0-9]*') $(tc -n "$NS_S" filter show dev "$IF_S" egress | grep -o 'id [0-9]*' | tr '\n' ' ') $(stat -c %i /sys/fs/bpf/xdpct/$IF_S/flows)"
+snap() { echo "$(xdp_name) $(ip -n "$NS_S" link show "$IF_S" | grep -o 'prog/xdp id [0-9]*') $(bpftool link show -j | jq -c '[.[] | select(.type == 11) | .id]') $(stat -c %i /sys/fs/bpf/xdpct/$IF_S/flows)"; }
+before=$(snap)
 out=$(in_s "$XDPCT" attach "$IF_S" 2>&1)
 rc=$?
-after="$(xdp_name) $(ip -n "$NS_S" link show "$IF_S" | grep -o 'prog/xdp id [0-9]*') $(tc -n "$NS_S" filter show dev "$IF_S" egress | grep -o 'id [0-9]*' | tr '\n' ' ') $(stat -c %i /sys/fs/bpf/xdpct/$IF_S/flows)"
+after=$(snap)
 if [ $rc -eq 1 ] && [ "$before" = "$after" ] && [ "$(wc -l <<<"$out")" -eq 1 ]; then
 	ok hook_attach_twice_changes_nothing; else fail hook_attach_twice_changes_nothing "rc=$rc $out | $before | $after"; fi
 
@@ -60,9 +60,10 @@ bg_s "$XDPCT" run "$IF_S" --interval 3600 >/dev/null 2>&1
 wait_for 10 test -e /sys/fs/bpf/xdpct/$IF_S/meta
 kill -KILL $BG_PID
 wait $BG_PID 2>/dev/null
+# the links went with the process; the pins stay until someone cleans up
 left="$(our_tc) $(pins)"
 out=$(in_s timeout 10 "$XDPCT" run "$IF_S" --interval 3600 2>&1 & sleep 3; pkill -INT -f "xdpct run $IF_S"; wait)
-if [ "${left%% *}" -eq 1 ] && grep -q "cleaning up after an earlier run" <<<"$out" &&
+if [ "${left%% *}" -eq 0 ] && [ "${left##* }" -gt 0 ] && grep -q "cleaning up after an earlier run" <<<"$out" &&
 	grep -q "tracking" <<<"$out" && [ "$(our_tc)" -eq 0 ] && [ "$(pins)" -eq 0 ]; then
 	ok restart_sigkill_run_cleanup
 else

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Copyright (c) 2026 The xdpct authors */
+/*
+ * bench.bpf.c - the yardsticks xdpct is measured against in make bench:
+ * xdp_empty, the floor (no work at all), and xdp_ref, the least any
+ * map-based tracker can do: parse Ethernet/IPv4/TCP, look the 5-tuple up
+ * in an LRU hash (inserting it on a miss, so repeated runs hit) and count.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+struct ref_key {
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+	__u32 proto;
+};
+
+struct ref_val {
+	__u64 pkts;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct ref_key);
+	__type(value, struct ref_val);
+} ref_flows SEC(".maps");
+
+SEC("xdp")
+int xdp_empty(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xdp_ref(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct ref_key k = {};
+	struct ref_val *v;
+	struct iphdr *ip;
+	struct tcphdr *th;
+
+	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(0x0800))
+		return XDP_PASS;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > end || ip->protocol != 6 || ip->ihl < 5)
+		return XDP_PASS;
+	th = (void *)ip + ip->ihl * 4;
+	if ((void *)(th + 1) > end)
+		return XDP_PASS;
+	k.saddr = ip->saddr;
+	k.daddr = ip->daddr;
+	k.sport = th->source;
+	k.dport = th->dest;
+	k.proto = 6;
+	v = bpf_map_lookup_elem(&ref_flows, &k);
+	if (!v) {
+		struct ref_val z = {};
+
+		bpf_map_update_elem(&ref_flows, &k, &z, BPF_NOEXIST);
+		return XDP_PASS;
+	}
+	v->pkts++;
+	v->bytes += bpf_ntohs(ip->tot_len);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
