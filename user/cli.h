@@ -57,6 +57,13 @@ struct load_args {
 int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 now,
 		  struct flow_vec *out);
 
+/*
+ * show_flows - collect, mark (ISN verdicts), sort and print one instance's
+ * flows as a table (a count on stderr if summary) or JSON lines.
+ * Returns 0 or -errno.
+ */
+int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary);
+
 /* gc_expired - delete expired flows from the maps; returns how many. */
 long gc_expired(const struct xdpct_fds *fds);
 

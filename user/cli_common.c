@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "isn.h"
 #include "util.h"
 
 volatile int stop_requested;
@@ -63,6 +64,28 @@ int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 n
 	int err = flows_walk(fds, collect_cb, &c);
 
 	return err ? err : c.err;
+}
+
+int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary)
+{
+	struct flow_vec fv = {};
+	__u64 now = mono_ns();
+	size_t k;
+	int err;
+
+	err = collect_flows(fds, all, (__s64)(real_ns() - now), now, &fv);
+	if (!err)
+		err = isn_mark_flows(fds->host_isn, &fv);
+	if (!err) {
+		flow_vec_sort(&fv);
+		if (json)
+			for (k = 0; k < fv.n; k++)
+				print_flow_json(stdout, &fv.v[k], tag);
+		else
+			print_flows_table(stdout, &fv, tag, summary);
+	}
+	flow_vec_free(&fv);
+	return err;
 }
 
 struct gc_ctx {

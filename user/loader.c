@@ -626,17 +626,38 @@ int ld_detach_self(struct ld *ld)
 	return 0;
 }
 
-int ld_detach_iface(const char *ifname, bool quiet)
+/* detach_pinned_link - detach the link pinned as dir/name; 1 if there was one. */
+static int detach_pinned_link(const char *dir, const char *name)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-	struct xdpct_meta m;
-	int ifindex, err, fd;
+	char path[PATH_MAX + 16];
+	int fd;
 
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	bpf_link_detach(fd);
+	close(fd);
+	return 1;
+}
+
+/* pin_dir_of - the pin directory of a valid interface name. */
+static int pin_dir_of(const char *ifname, char *dir, size_t len)
+{
 	if (!ifname_valid(ifname)) {
 		pr_err("'%s' is not a valid interface name", ifname);
 		return -EINVAL;
 	}
-	err = pin_dir(ifname, dir, sizeof(dir));
+	return pin_dir(ifname, dir, len);
+}
+
+int ld_detach_iface(const char *ifname, bool quiet)
+{
+	char dir[PATH_MAX];
+	struct xdpct_meta m;
+	int ifindex, err;
+
+	err = pin_dir_of(ifname, dir, sizeof(dir));
 	if (err)
 		return err;
 	ifindex = (int)if_nametoindex(ifname);
@@ -653,12 +674,7 @@ int ld_detach_iface(const char *ifname, bool quiet)
 	}
 	/* the interface may be gone (then its hooks went with it) or re-created */
 	if (!err && ifindex && m.ifindex == (__u32)ifindex) {
-		snprintf(path, sizeof(path), "%s/xdp_link", dir);
-		fd = bpf_obj_get(path);
-		if (fd >= 0) {
-			bpf_link_detach(fd);
-			close(fd);
-		} else {
+		if (!detach_pinned_link(dir, "xdp_link")) {
 			LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
 			/* a killed run's link went with it; check nothing of ours stayed */
@@ -669,12 +685,7 @@ int ld_detach_iface(const char *ifname, bool quiet)
 		}
 		if (m.tc_mode == XDPCT_TC_TCX) {
 			/* a killed run's link went with it; a pinned one is here */
-			snprintf(path, sizeof(path), "%s/tc_link", dir);
-			fd = bpf_obj_get(path);
-			if (fd >= 0) {
-				bpf_link_detach(fd);
-				close(fd);
-			}
+			detach_pinned_link(dir, "tc_link");
 		} else {
 			detach_tc(ifindex, m.tc_handle, m.tc_priority, m.clsact_created);
 		}
@@ -744,11 +755,7 @@ int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta 
 	int err;
 
 	fds_init(fds);
-	if (!ifname_valid(ifname)) {
-		pr_err("'%s' is not a valid interface name", ifname);
-		return -EINVAL;
-	}
-	err = pin_dir(ifname, dir, sizeof(dir));
+	err = pin_dir_of(ifname, dir, sizeof(dir));
 	if (err)
 		return err;
 	if (stat(dir, &st)) {

@@ -17,7 +17,6 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
-#include "isn.h"
 #include "monitor.h"
 #include "privs.h"
 #include "util.h"
@@ -96,34 +95,20 @@ static void sleep_until(__u64 deadline)
 /* print_snapshot - the flow table (or JSON lines) of this instance. */
 static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json)
 {
-	struct flow_vec fv = {};
-	__u64 now = mono_ns();
-	__s64 off = (__s64)(real_ns() - now);
 	char when[64];
 	time_t t = time(NULL);
-	size_t i;
 	int err;
 
-	err = collect_flows(fds, false, off, now, &fv);
-	if (!err)
-		err = isn_mark_flows(fds->host_isn, &fv);
-	if (err) {
-		pr_err("%s: reading the flow maps failed: %s", iface, strerror(-err));
-		flow_vec_free(&fv);
-		return err;
-	}
-	flow_vec_sort(&fv);
-	if (json) {
-		for (i = 0; i < fv.n; i++)
-			print_flow_json(stdout, &fv.v[i], NULL);
-	} else {
+	if (!json) {
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
-		printf("=== %s %s: %zu flow%s ===\n", iface, when, fv.n, fv.n == 1 ? "" : "s");
-		print_flows_table(stdout, &fv, NULL, false);
-		putchar('\n');
+		printf("=== %s %s ===\n", iface, when);
 	}
+	err = show_flows(fds, false, json, NULL, false);
+	if (err)
+		pr_err("%s: reading the flow maps failed: %s", iface, strerror(-err));
+	if (!json)
+		putchar('\n');
 	fflush(stdout);
-	flow_vec_free(&fv);
 	return ferror(stdout) ? -EPIPE : 0;
 }
 

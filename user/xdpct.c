@@ -168,7 +168,7 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 }
 
 /*
- * for_each_iface - the named interface, or every interface with pins.
+ * iface_list - the named interface, or every interface with pins.
  * Returns the number found, or -errno (printed).
  */
 static int iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max)
@@ -212,6 +212,46 @@ static int open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta
 	return err;
 }
 
+/* for_each_iface - fn on every interface of a.ifname (or all attached). */
+static int for_each_iface(const struct show_args *a,
+			  int (*fn)(const char *name, const char *tag, const struct xdpct_fds *fds,
+				    const struct show_args *a))
+{
+	char names[64][IF_NAMESIZE];
+	int n, i, rc = EXIT_OK;
+
+	n = iface_list(a->ifname, names, 64);
+	if (n < 0)
+		return EXIT_RUNTIME;
+	for (i = 0; i < n; i++) {
+		struct xdpct_fds fds;
+
+		if (open_iface(names[i], &fds, NULL)) {
+			rc = EXIT_RUNTIME;
+			continue;
+		}
+		/* name the interface in the output when there may be several */
+		if (fn(names[i], n > 1 || !a->ifname ? names[i] : NULL, &fds, a))
+			rc = EXIT_RUNTIME;
+		fds_close(&fds);
+	}
+	return rc;
+}
+
+static int show_one(const char *name, const char *tag, const struct xdpct_fds *fds,
+		    const struct show_args *a)
+{
+	int err;
+
+	if (a->hosts)
+		return print_hosts(stdout, fds->host_isn, a->json, tag,
+				   (__s64)(real_ns() - mono_ns()));
+	err = show_flows(fds, a->all, a->json, tag, true);
+	if (err)
+		pr_err("%s: reading the flow maps failed: %s", name, strerror(-err));
+	return err;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
@@ -233,56 +273,30 @@ int cmd_show(int argc, char **argv)
 		"  xdpct show eth0 --json | jq 'select(.state == \"ESTABLISHED\")'\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
 	struct argp argp = { opts, show_parse, "[IFACE]", doc };
-	char names[64][IF_NAMESIZE];
 	struct show_args a = {};
-	int n, i, rc = EXIT_OK;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	n = iface_list(a.ifname, names, 64);
-	if (n < 0)
-		return EXIT_RUNTIME;
-	for (i = 0; i < n; i++) {
-		struct xdpct_fds fds;
-		struct flow_vec fv = {};
-		__u64 now = mono_ns();
-		__s64 off = (__s64)(real_ns() - now);
-		const char *tag = n > 1 || !a.ifname ? names[i] : NULL;
-		size_t k;
-		int err;
-
-		if (open_iface(names[i], &fds, NULL)) {
-			rc = EXIT_RUNTIME;
-			continue;
-		}
-		if (a.hosts) {
-			err = print_hosts(stdout, fds.host_isn, a.json, tag, off);
-			fds_close(&fds);
-			if (err)
-				rc = EXIT_RUNTIME;
-			continue;
-		}
-		err = collect_flows(&fds, a.all, off, now, &fv);
-		if (!err)
-			err = isn_mark_flows(fds.host_isn, &fv);
-		fds_close(&fds);
-		if (err) {
-			pr_err("%s: reading the flow maps failed: %s", names[i], strerror(-err));
-			flow_vec_free(&fv);
-			rc = EXIT_RUNTIME;
-			continue;
-		}
-		flow_vec_sort(&fv);
-		if (a.json)
-			for (k = 0; k < fv.n; k++)
-				print_flow_json(stdout, &fv.v[k], tag);
-		else
-			print_flows_table(stdout, &fv, tag, true);
-		flow_vec_free(&fv);
-	}
-	return rc;
+	return for_each_iface(&a, show_one);
 }
 
 /* ---- stats ----------------------------------------------------------- */
+
+static int stats_one(const char *name, const char *tag, const struct xdpct_fds *fds,
+		     const struct show_args *a)
+{
+	struct stats_view sv;
+	int err = stats_view_read(fds, &sv);
+
+	if (err) {
+		pr_err("%s: reading the counters failed: %s", name, strerror(-err));
+		return err;
+	}
+	if (a->json)
+		print_stats_json(stdout, &sv, tag);
+	else
+		print_stats_table(stdout, &sv, name);
+	return 0;
+}
 
 int cmd_stats(int argc, char **argv)
 {
@@ -300,37 +314,10 @@ int cmd_stats(int argc, char **argv)
 		"  xdpct stats eth0 --json | jq .flood_state\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
 	struct argp argp = { opts, show_parse, "[IFACE]", doc };
-	char names[64][IF_NAMESIZE];
 	struct show_args a = {};
-	int n, i, rc = EXIT_OK;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	n = iface_list(a.ifname, names, 64);
-	if (n < 0)
-		return EXIT_RUNTIME;
-	for (i = 0; i < n; i++) {
-		struct xdpct_fds fds;
-		struct stats_view sv;
-		const char *tag = n > 1 || !a.ifname ? names[i] : NULL;
-		int err;
-
-		if (open_iface(names[i], &fds, NULL)) {
-			rc = EXIT_RUNTIME;
-			continue;
-		}
-		err = stats_view_read(&fds, &sv);
-		fds_close(&fds);
-		if (err) {
-			pr_err("%s: reading the counters failed: %s", names[i], strerror(-err));
-			rc = EXIT_RUNTIME;
-			continue;
-		}
-		if (a.json)
-			print_stats_json(stdout, &sv, tag);
-		else
-			print_stats_table(stdout, &sv, names[i]);
-	}
-	return rc;
+	return for_each_iface(&a, stats_one);
 }
 
 /* ---- main ------------------------------------------------------------ */
