@@ -308,6 +308,8 @@ struct xdpct_meta {
 	__u64 max_flows;
 	__u64 max_halfopen;
 	char ifname[16];
+	__u64 netns_dev;	/* the network namespace of the interface */
+	__u64 netns_ino;
 };
 #define XDPCT_META_MAGIC	0x78647063u	/* "xdpc" */
 #define XDPCT_TC_TCX		1	/* tcx egress link (Linux 6.6+) */

@@ -289,6 +289,29 @@ static bool owner_alive(const struct xdpct_meta *m)
 	return m->owner_pid && proc_start_time((int)m->owner_pid) == m->owner_start;
 }
 
+/* other_ns - the attachment was made from another network namespace. */
+static bool other_ns(const struct xdpct_meta *m)
+{
+	__u64 dev, ino;
+
+	return m->netns_ino && !netns_id(&dev, &ino) &&
+	       (dev != m->netns_dev || ino != m->netns_ino);
+}
+
+/*
+ * elsewhere - the pins belong to a live attachment of an interface of the
+ * same name in another network namespace (pins are per name, bpffs is
+ * shared): one that must not be touched from here.
+ */
+static bool elsewhere(const struct xdpct_meta *m)
+{
+	if (!other_ns(m))
+		return false;
+	if (m->owner_mode == OWNER_RUN)
+		return owner_alive(m);
+	return netns_exists(m->netns_dev, m->netns_ino);
+}
+
 int ld_prepare(struct ld *ld, const struct ld_opts *o)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -311,8 +334,14 @@ int ld_prepare(struct ld *ld, const struct ld_opts *o)
 		return err;
 
 	err = read_meta(o->ifname, &m);
+	if (!err && elsewhere(&m)) {
+		pr_err("%s: xdpct is attached to an interface of this name in another network "
+		       "namespace (net:[%llu]); detach it there first", o->ifname,
+		       (unsigned long long)m.netns_ino);
+		return -EEXIST;
+	}
 	if (!err) {
-		bool same_iface = m.ifindex == (__u32)ld->ifindex;
+		bool same_iface = m.ifindex == (__u32)ld->ifindex && !other_ns(&m);
 
 		if (m.owner_mode == OWNER_RUN && owner_alive(&m) && same_iface) {
 			pr_err("%s: xdpct is already running here (pid %u)", o->ifname,
@@ -328,8 +357,8 @@ int ld_prepare(struct ld *ld, const struct ld_opts *o)
 			pr_info("%s: cleaning up after an earlier run (pid %u) that did not exit "
 				"cleanly", o->ifname, m.owner_pid);
 		else
-			pr_info("%s: cleaning up stale pins of an interface that was re-created",
-				o->ifname);
+			pr_info("%s: cleaning up stale pins of an interface that was re-created "
+				"or whose network namespace is gone", o->ifname);
 		ld_detach_iface(o->ifname, true);
 	} else if (err != -ENOENT) {
 		pr_info("%s: removing incomplete pins in %s", o->ifname, ld->dir);
@@ -455,6 +484,7 @@ static int write_meta(struct ld *ld, const struct ld_opts *o)
 	m.max_flows = o->max_flows ? o->max_flows : XDPCT_MAX_FLOWS_DEFAULT;
 	m.max_halfopen = o->max_halfopen ? o->max_halfopen : XDPCT_MAX_HALFOPEN_DEFAULT;
 	snprintf(m.ifname, sizeof(m.ifname), "%s", ld->ifname);
+	netns_id(&m.netns_dev, &m.netns_ino);
 	if (bpf_map_update_elem(ld->fds.meta, &zero, &m, BPF_ANY))
 		return -errno;
 	return 0;
@@ -667,13 +697,20 @@ int ld_detach_iface(const char *ifname, bool quiet)
 			pr_err("%s: xdpct is not attached (no pins in %s)", ifname, dir);
 		return -ENOENT;
 	}
+	if (!err && !quiet && elsewhere(&m)) {
+		pr_err("%s: xdpct is attached to an interface of this name in another network "
+		       "namespace (net:[%llu]); detach it there", ifname,
+		       (unsigned long long)m.netns_ino);
+		return -EBUSY;
+	}
 	if (!err && m.owner_mode == OWNER_RUN && owner_alive(&m) && !quiet) {
 		pr_err("%s: 'xdpct run' (pid %u) owns this attachment; stop it with SIGINT or "
 		       "SIGTERM", ifname, m.owner_pid);
 		return -EBUSY;
 	}
-	/* the interface may be gone (then its hooks went with it) or re-created */
-	if (!err && ifindex && m.ifindex == (__u32)ifindex) {
+	/* the interface may be gone (then its hooks went with it), re-created,
+	 * or in another (dead) namespace: only then are its hooks left alone */
+	if (!err && ifindex && m.ifindex == (__u32)ifindex && !other_ns(&m)) {
 		if (!detach_pinned_link(dir, "xdp_link")) {
 			LIBBPF_OPTS(bpf_xdp_query_opts, q);
 

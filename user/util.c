@@ -2,11 +2,13 @@
 /* Copyright (c) 2026 The xdpct authors */
 /* util.c - errors, clocks, number parsing and small helpers for the CLI. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -247,4 +249,48 @@ bool ifname_valid(const char *name)
 	n = strlen(name);
 	return n > 0 && n < IF_NAMESIZE && !strchr(name, '/') && strcmp(name, ".") &&
 	       strcmp(name, "..");
+}
+
+int netns_id(__u64 *dev, __u64 *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+static bool same_ns(const char *path, __u64 dev, __u64 ino)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_dev == dev && st.st_ino == ino;
+}
+
+bool netns_exists(__u64 dev, __u64 ino)
+{
+	char path[300];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	d = opendir("/run/netns");
+	while (d && !found && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
+		found = de->d_name[0] != '.' && same_ns(path, dev, ino);
+	}
+	if (d)
+		closedir(d);
+	d = opendir("/proc");
+	while (d && !found && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		found = same_ns(path, dev, ino);
+	}
+	if (d)
+		closedir(d);
+	return found;
 }

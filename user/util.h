@@ -53,6 +53,12 @@ __u64 proc_start_time(int pid);
 /* Human-readable age: "850ms", "42s", "3m12s", "2h5m", "4d3h". */
 void fmt_age(char *buf, size_t len, __u64 ns);
 
+/* netns_id - this process's network namespace (dev, inode of /proc/self/ns/net). */
+int netns_id(__u64 *dev, __u64 *ino);
+/* netns_exists - is the namespace (dev, ino) still alive (a process or a
+ * /run/netns bind mount holds it)? */
+bool netns_exists(__u64 dev, __u64 ino);
+
 /* Is this interface name valid (IFNAMSIZ, no '/')? */
 bool ifname_valid(const char *name);
 
