@@ -8,7 +8,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 CORPUS=$TESTS_DIR/corpus
-need_root replay_corpus replay_valid_files replay_missing_file replay_directory || exit 0
+need_root replay_corpus replay_valid_files replay_missing_file replay_directory \
+	replay_sweeps_ended_flows replay_counts_evicted_flows || exit 0
 
 files=$(ls "$CORPUS"/*.pcap "$CORPUS"/*.pcapng "$CORPUS"/*.bin 2>/dev/null)
 n=0
@@ -41,3 +42,16 @@ out=$("$XDPCT" replay "$CORPUS" 2>&1)
 rc=$?
 if [ $rc -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 1 ]; then ok replay_directory; else
 	fail replay_directory "rc=$rc: $out"; fi
+
+# a long capture never fills the tables with flows that are over: 3000
+# connections that close, one every 0.1 s, through a table of 256, all listed
+cap=$(mktemp -d)
+trap 'rm -rf "$cap"' EXIT
+python3 "$TESTS_DIR/mkflows.py" "$cap/closed.pcap" 3000 0.1 close
+got=$("$XDPCT" replay "$cap/closed.pcap" --max-flows 256 --json 2>"$cap/err" | jq -r .state | sort | uniq -c | xargs)
+expect_eq replay_sweeps_ended_flows "3000 TIME_WAIT|0" "$got|$(grep -c warning "$cap/err")"
+# ... but 600 open at once do not fit: the ones pushed out are counted
+python3 "$TESTS_DIR/mkflows.py" "$cap/open.pcap" 600 0.001 open
+rows=$("$XDPCT" replay "$cap/open.pcap" --max-flows 256 --json 2>"$cap/err" | grep -c ESTABLISHED)
+lost=$(sed -n 's/.*warning: \([0-9]*\) flows were pushed out.*/\1/p' "$cap/err")
+expect_eq replay_counts_evicted_flows "600|short" "$((rows + ${lost:-0}))|$([ "$rows" -lt 600 ] && echo short)"

@@ -183,6 +183,70 @@ static int ended_cb(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+struct sweep {
+	struct flow_vec *fv;
+	int fd;
+	int family;
+	__u64 now;
+	__u64 deleted;
+	int err;
+};
+
+static int sweep_cb(const void *key, const void *val, void *ctx)
+{
+	struct sweep *sw = ctx;
+	const struct flow *f = val;
+	struct flow_view v;
+
+	if (!f->expires_ns || sw->now < f->expires_ns)
+		return 0;
+	flow_view_fill(&v, sw->family, key, f, 0, sw->now);
+	v.ended = true;
+	v.expired = false;
+	sw->err = flow_vec_push(sw->fv, &v);
+	if (!sw->err && !bpf_map_delete_elem(sw->fd, key))
+		sw->deleted++;
+	return sw->err;
+}
+
+/*
+ * sweep_expired - move the flows whose timeout passed by capture time now
+ * out of the maps into fv, as the live tracker's run does every second, so a
+ * long capture never fills the tables with flows that are over. Deleting
+ * during a batch walk is safe: a batch is copied out before it is handed
+ * over. Returns 0 or -errno.
+ */
+static int sweep_expired(const struct xdpct_fds *fds, __u64 now, struct flow_vec *fv)
+{
+	const struct {
+		int fd, family;
+		size_t key_size;
+		bool halfopen;
+	} maps[] = {
+		{ fds->flows, 4, sizeof(struct flow_key4), false },
+		{ fds->flows6, 6, sizeof(struct flow_key6), false },
+		{ fds->halfopen, 4, sizeof(struct flow_key4), true },
+		{ fds->halfopen6, 6, sizeof(struct flow_key6), true },
+	};
+	__u64 fl = 0, ho = 0;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(maps) && !err; i++) {
+		struct sweep sw = { fv, maps[i].fd, maps[i].family, now, 0, 0 };
+
+		err = map_walk(maps[i].fd, maps[i].key_size, sizeof(struct flow), sweep_cb, &sw);
+		if (!err)
+			err = sw.err;
+		if (maps[i].halfopen)
+			ho += sw.deleted;
+		else
+			fl += sw.deleted;
+	}
+	gc_add(fds->gc, fl, ho);
+	return err;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
@@ -194,7 +258,9 @@ int cmd_replay(int argc, char **argv)
 		{ "conntrack-timeouts", OPT_CONNTRACK, NULL, 0, "the live tracker's timeouts "
 		  "instead (nf_conntrack's defaults: SYN_SENT 120 s, ESTABLISHED 5 days, ...)", 0 },
 		{ "timeout", OPT_TIMEOUT, "STATE=SEC", 0, "state timeout (repeatable)", 0 },
-		{ "max-flows", OPT_MAX_FLOWS, "N", 0, "flow table size (default 262144)", 0 },
+		{ "max-flows", OPT_MAX_FLOWS, "N", 0, "flows that may be open at once (default "
+		  "262144); flows that ended are swept out before new ones could push them "
+		  "out", 0 },
 		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
@@ -219,10 +285,12 @@ int cmd_replay(int argc, char **argv)
 	struct ended ended = { &fv, 0 };
 	struct ring_buffer *rb = NULL;
 	struct xdpct_stats st[HOOK_MAX];
+	struct stats_view sv;
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	__u8 frame[FRAME_MAX];
-	__u64 n = 0, short_frames = 0, t0, t1, last_ts = 0;
+	__u64 n = 0, short_frames = 0, t0, t1, last_ts = 0, created_at_sweep = 0;
+	__u64 table, sweep_every;
 	int dlt, prog_fd, ret, rc = EXIT_OK;
 	struct ld ld;
 	pcap_t *p;
@@ -231,6 +299,14 @@ int cmd_replay(int argc, char **argv)
 	ld_opts_init(&a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.replay = true;
+	/* a capture's attempts get as much room as its connections (every
+	 * flow starts in the half-open map, so its size paces the sweeps) */
+	table = a.ld.max_flows ? a.ld.max_flows : XDPCT_MAX_FLOWS_DEFAULT;
+	if (!a.ld.max_halfopen)
+		a.ld.max_halfopen = table;
+	if (a.ld.max_halfopen < table)
+		table = a.ld.max_halfopen;
+	sweep_every = table / 4 < CONSUME_EVERY ? table / 4 : CONSUME_EVERY;
 	if (!a.conntrack)
 		replay_zeek_timeouts(&a.ld);
 
@@ -283,6 +359,16 @@ int cmd_replay(int argc, char **argv)
 		}
 		if (++n % CONSUME_EVERY == 0)
 			ring_buffer__consume(rb);
+		/* a packet creates at most one flow, so checking every
+		 * quarter table of packets sweeps before half a table of new
+		 * flows could push out any that are open: flows that ended
+		 * leave the maps when they are swept or at the end, not before */
+		if (n % sweep_every == 0 && !stats_read(ld.fds.stats, st) &&
+		    st[HOOK_XDP].flows_created - created_at_sweep >= sweep_every) {
+			if (!ended.err)
+				ended.err = sweep_expired(&ld.fds, last_ts, &fv);
+			created_at_sweep = st[HOOK_XDP].flows_created;
+		}
 	}
 	if (ret == -1) {
 		pr_err("%s: %s (after %llu packets; the flows up to there are shown)", a.file,
@@ -315,6 +401,11 @@ int cmd_replay(int argc, char **argv)
 		print_flows_table(stdout, &fv, NULL, rc == EXIT_OK);
 
 	/* after an error, its one line is all stderr says */
+	if (rc == EXIT_OK && !stats_view_read(&ld.fds, &sv) &&
+	    sv.evicted_flows + sv.evicted_halfopen)
+		pr_warn("%llu flows were pushed out of the full tables before they ended and are "
+			"not listed (raise --max-flows)",
+			(unsigned long long)(sv.evicted_flows + sv.evicted_halfopen));
 	if (rc == EXIT_OK && !stats_read(ld.fds.stats, st)) {
 		__u64 mal = short_frames;
 		int k;
