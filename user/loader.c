@@ -159,9 +159,13 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 		bpf_program__set_autoload(s->progs.xdpct_count, false);
 
 	err = xdpct_bpf__load(s);
-	if (err) {
+	if (err == -EPERM)
+		pr_err("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "
+		       "CAP_PERFMON and CAP_NET_ADMIN", strerror(-err));
+	else if (err)
 		pr_err("loading the BPF programs failed: %s (run with -v for the verifier log)",
 		       strerror(-err));
+	if (err) {
 		xdpct_bpf__destroy(s);
 		return err;
 	}
@@ -312,6 +316,22 @@ static bool elsewhere(const struct xdpct_meta *m)
 	return netns_exists(m->netns_dev, m->netns_ino);
 }
 
+int ld_check_iface(const char *ifname)
+{
+	int ifindex;
+
+	if (!ifname_valid(ifname)) {
+		pr_err("'%s' is not a valid interface name", ifname);
+		return -EINVAL;
+	}
+	ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex) {
+		pr_err("%s: no such interface (in this network namespace)", ifname);
+		return -ENODEV;
+	}
+	return ifindex;
+}
+
 int ld_prepare(struct ld *ld, const struct ld_opts *o)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -319,16 +339,10 @@ int ld_prepare(struct ld *ld, const struct ld_opts *o)
 	__u32 ids[3];
 	int i, err;
 
-	if (!ifname_valid(o->ifname)) {
-		pr_err("'%s' is not a valid interface name", o->ifname);
-		return -EINVAL;
-	}
+	ld->ifindex = ld_check_iface(o->ifname);
+	if (ld->ifindex < 0)
+		return ld->ifindex;
 	snprintf(ld->ifname, sizeof(ld->ifname), "%s", o->ifname);
-	ld->ifindex = (int)if_nametoindex(o->ifname);
-	if (!ld->ifindex) {
-		pr_err("%s: no such interface", o->ifname);
-		return -ENODEV;
-	}
 	err = pin_dir(o->ifname, ld->dir, sizeof(ld->dir));
 	if (err)
 		return err;
@@ -431,7 +445,6 @@ static int pin_maps(struct ld *ld)
 		{ "syn_src", ld->fds.syn_src },
 		{ "host_isn", ld->fds.host_isn },
 		{ "events", ld->fds.events },
-		{ "meta", ld->fds.meta },
 		{ "detector", ld->fds.detector },
 		{ "gc", ld->fds.gc },
 		{ "config", bpf_map__fd(s->maps.rodata) },
@@ -625,6 +638,13 @@ int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 			pr_err("%s: pinning the links failed: %s", ld->ifname, strerror(-err));
 			goto fail;
 		}
+	}
+	/* meta last: its pin means the attachment is complete, so one found
+	 * without it was interrupted and is cleaned up as incomplete */
+	err = pin_fd(ld->dir, "meta", ld->fds.meta);
+	if (err) {
+		pr_err("%s: pinning %s/meta failed: %s", ld->ifname, ld->dir, strerror(-err));
+		goto fail;
 	}
 	return 0;
 fail:

@@ -60,6 +60,9 @@ int ld_parse_timeout(struct ld_opts *o, const char *arg);
 /* ld_load - open the skeleton, apply the knobs, load it. 0 or -errno. */
 int ld_load(struct ld *ld, const struct ld_opts *o);
 
+/* ld_check_iface - ifname is valid and exists: its ifindex, or -errno (printed). */
+int ld_check_iface(const char *ifname);
+
 /*
  * ld_prepare - checks before attaching to o->ifname: the interface exists,
  * xdpct is not attached already, no foreign XDP program (unless force).
