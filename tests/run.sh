@@ -64,6 +64,7 @@ layer_unit() {
 		[ -x "$t" ] || continue
 		CMOCKA_MESSAGE_OUTPUT=TAP run_tap "unit:$(basename "$t")" "$t"
 	done
+	run_tap cli tests/cli.sh
 }
 
 layer_prog() {

@@ -5,6 +5,7 @@
 #define XDPCT_CLI_H
 
 #include <stdbool.h>
+#include <net/if.h>
 #include <linux/types.h>
 
 #include "detector.h"
@@ -34,6 +35,8 @@ struct argp_state;
 /* The loader's options (run, attach) and their parser. */
 extern const struct argp_option load_options[];
 int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o);
+/* parse_iface_arg - the IFACE argument: one, and a valid name (usage error). */
+void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifname);
 
 /* Each verb takes its own argv (argv[0] is the verb) and returns an exit code. */
 int cmd_run(int argc, char **argv);
@@ -63,6 +66,14 @@ int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 n
  * Returns 0 or -errno.
  */
 int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary);
+
+/*
+ * cli_iface_list - the named interface, or every interface with pins.
+ * Returns the number found, or -errno (printed).
+ */
+int cli_iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max);
+/* cli_open_iface - the pins of one interface; -errno with a one-line message. */
+int cli_open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *meta);
 
 /* gc_expired - delete expired flows from the maps; returns how many. */
 long gc_expired(const struct xdpct_fds *fds);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "cli.h"
@@ -142,6 +143,51 @@ static long gc_map(int fd, size_t key_size, __u64 now)
 	return n;
 }
 
+/*
+ * iface_list - the named interface, or every interface with pins.
+ * Returns the number found, or -errno (printed).
+ */
+int cli_iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max)
+{
+	int n;
+
+	if (ifname) {
+		if (!ifname_valid(ifname)) {
+			pr_err("'%s' is not a valid interface name", ifname);
+			return -EINVAL;
+		}
+		snprintf(names[0], IF_NAMESIZE, "%s", ifname);
+		return 1;
+	}
+	n = ld_list_ifaces(names, max);
+	if (n == -EACCES) {
+		pr_err("reading %s needs root; run it with sudo", XDPCT_PIN_ROOT);
+		return n;
+	}
+	if (n <= 0) {
+		if (geteuid() != 0)
+			pr_err("xdpct is not attached anywhere visible to this user (reading "
+			       "%s needs root; run it with sudo)", XDPCT_PIN_ROOT);
+		else
+			pr_err("xdpct is not attached to any interface (no pins in %s)",
+			       XDPCT_PIN_ROOT);
+		return -ENOENT;
+	}
+	return n;
+}
+
+int cli_open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *meta)
+{
+	int err = ld_open_pinned(name, fds, meta);
+
+	if (err == -ENOENT)
+		pr_err("%s: xdpct is not attached (no pins in %s/%s)", name, XDPCT_PIN_ROOT, name);
+	else if (err == -ENODATA)
+		pr_err("%s: the pins in %s/%s are incomplete; 'xdpct detach %s' cleans them up",
+		       name, XDPCT_PIN_ROOT, name, name);
+	return err;
+}
+
 long gc_expired(const struct xdpct_fds *fds)
 {
 	__u64 now = mono_ns();
@@ -170,6 +216,15 @@ const struct argp_option load_options[] = {
 	{ "verbose", OPT_VERBOSE, NULL, 0, "more messages (twice: libbpf debug)", 90 },
 	{ 0 },
 };
+
+void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifname)
+{
+	if (*ifname)
+		argp_error(state, "one interface only");
+	if (!ifname_valid(arg))
+		argp_error(state, "'%s' is not a valid interface name", arg);
+	*ifname = arg;
+}
 
 /* parse_load_opt - a loader option; 0, or ARGP_ERR_UNKNOWN if not one. */
 int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o)

@@ -3,8 +3,11 @@
 /* monitor.c - the detector fed from the maps, and its alerts. */
 #include <argp.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -44,10 +47,29 @@ static int parse_double(const char *s, double min, double max, double *out)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || v < min || v > max)
+	/* isfinite: strtod takes "nan", and nan compares false to any bound */
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+const char *detector_opt_error(int key)
+{
+	switch (key) {
+	case OPT_SYN_RATE:
+		return "--syn-rate must be a number of SYN/s from 1 to 1e9";
+	case OPT_COMPLETION:
+		return "--completion must be a ratio from 0 to 1";
+	case OPT_CUSUM_THRESHOLD:
+		return "--cusum-threshold must be a number from 0 to 1e9";
+	case OPT_CUSUM_DRIFT:
+		return "--cusum-drift must be a number from 0 to 1e9";
+	case OPT_FLOOD_END:
+		return "--flood-end must be seconds from 0 to 3600";
+	default:
+		return "bad detector option";
+	}
 }
 
 int detector_parse_opt(int key, const char *arg, struct det_params *p)
@@ -189,7 +211,7 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 			jw_u64(&w, "syns", e->flood_syns);
 			jw_u64(&w, "completed", e->flood_completed);
 		}
-		jw_double(&w, "ts", ts, 3);
+		jw_double(&w, "ts", ts, 6);
 		jw_obj_close(&w);
 		jw_end_line(&w);
 		return;
@@ -212,7 +234,19 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 	fflush(m->out);
 }
 
-/* publish - the verdict in the pinned detector map, for "xdpct stats". */
+bool detector_live(const struct xdpct_detector *d)
+{
+	if (!d->pid || !d->updated_ns || real_ns() - d->updated_ns > DETECTOR_STALE_NS)
+		return false;
+	/* EPERM: alive, owned by another user */
+	return !kill((pid_t)d->pid, 0) || errno == EPERM;
+}
+
+/*
+ * publish - the verdict in the pinned detector map, for "xdpct stats". One
+ * detector owns the map at a time (run, or the first events reader); the
+ * others keep their alerts to themselves and take over if it goes away.
+ */
 static void publish(struct monitor *m)
 {
 	const struct det_victim *top = det_top(&m->det);
@@ -222,6 +256,8 @@ static void publish(struct monitor *m)
 	if (m->fds->detector < 0)
 		return;
 	bpf_map_lookup_elem(m->fds->detector, &zero, &old);
+	if (old.pid != (__u32)getpid() && detector_live(&old))
+		return;
 	d.updated_ns = real_ns();
 	d.pid = getpid();
 	d.flooding = top != NULL;
@@ -295,7 +331,7 @@ void monitor_report_drops(struct monitor *m)
 			jw_str(&w, "iface", m->iface);
 		jw_u64(&w, "count", dropped - m->last_dropped);
 		jw_u64(&w, "total", dropped);
-		jw_double(&w, "ts", real_ns() / 1e9, 3);
+		jw_double(&w, "ts", real_ns() / 1e9, 6);
 		jw_obj_close(&w);
 		jw_end_line(&w);
 	} else {
@@ -305,4 +341,73 @@ void monitor_report_drops(struct monitor *m)
 		fflush(m->out);
 	}
 	m->last_dropped = dropped;
+}
+
+static int sample_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct det_sample *)a)->victim,
+		      &((const struct det_sample *)b)->victim, sizeof(struct syn_dst_key));
+}
+
+int flood_sample(const struct xdpct_fds *fds, const struct det_params *p, __u64 window_ms,
+		 struct xdpct_detector *out)
+{
+	struct sample_vec before = {}, after = {};
+	double best_rate = -1, dt;
+	__u64 t0, t1;
+	size_t i;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->completion_ppm = 1000000;
+	if (fds->syn_dst < 0)
+		return -ENOENT;
+	t0 = mono_ns();
+	err = map_walk(fds->syn_dst, sizeof(struct syn_dst_key), sizeof(struct syn_dst_val),
+		       collect_cb, &before);
+	if (!err) {
+		struct timespec ts = { 0, (long)(window_ms * 1000000) };
+
+		nanosleep(&ts, NULL);
+		t1 = mono_ns();
+		err = map_walk(fds->syn_dst, sizeof(struct syn_dst_key),
+			       sizeof(struct syn_dst_val), collect_cb, &after);
+	}
+	if (err) {
+		free(before.s);
+		free(after.s);
+		return err < 0 ? err : -ENOMEM;
+	}
+	dt = (t1 - t0) / 1e9;
+	if (before.n)
+		qsort(before.s, before.n, sizeof(*before.s), sample_cmp);
+	for (i = 0; i < after.n; i++) {
+		const struct det_sample *a = &after.s[i], *b = NULL;
+		__u64 syns, done;
+		double rate, comp;
+		bool flood;
+
+		if (before.n)
+			b = bsearch(a, before.s, before.n, sizeof(*before.s), sample_cmp);
+		/* a victim first seen in the window: all its SYNs are new */
+		syns = a->syns - (b && b->syns <= a->syns ? b->syns : 0);
+		done = a->completed - (b && b->completed <= a->completed ? b->completed : 0);
+		rate = syns / dt;
+		comp = syns ? (double)(done < syns ? done : syns) / syns : 1;
+		flood = rate >= p->min_rate && comp < p->completion;
+		/* a flooded victim outranks any busier one that is not */
+		if ((flood && !out->flooding) || (flood == (bool)out->flooding && rate > best_rate)) {
+			best_rate = rate;
+			out->flooding = flood;
+			out->syn_rate = (__u64)rate;
+			out->completion_ppm = (__u64)(comp * 1e6);
+			out->half_open = syns - (done < syns ? done : syns);
+			out->flood_syns = flood ? syns : 0;
+			out->victim = a->victim;
+		}
+	}
+	out->updated_ns = real_ns();
+	free(before.s);
+	free(after.s);
+	return 0;
 }

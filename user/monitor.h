@@ -8,6 +8,7 @@
 #ifndef XDPCT_MONITOR_H
 #define XDPCT_MONITOR_H
 
+#include <argp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
@@ -35,10 +36,26 @@ int monitor_tick(struct monitor *m);
 /* monitor_report_drops - print per-flow events lost since the last call. */
 void monitor_report_drops(struct monitor *m);
 
+/* A detector that has not published for this long is gone. */
+#define DETECTOR_STALE_NS (5 * NSEC_PER_SEC)
+
+/* detector_live - d was published recently by a process that still runs. */
+bool detector_live(const struct xdpct_detector *d);
+
+/*
+ * flood_sample - with no detector running: read the SYN counters twice,
+ * window_ms apart, and judge each victim by the detector's rate and
+ * completion thresholds (no CUSUM history, no since). Fills out with the
+ * flooded victim of highest SYN rate, else the busiest. 0 or -errno.
+ */
+int flood_sample(const struct xdpct_fds *fds, const struct det_params *p, __u64 window_ms,
+		 struct xdpct_detector *out);
+
 /* Detector thresholds as command-line options (shared by run and events). */
-struct argp_option;
 extern const struct argp_option detector_options[];
 /* detector_parse_opt - handle one detector option; 0, -EINVAL, or 1 if not ours. */
 int detector_parse_opt(int key, const char *arg, struct det_params *p);
+/* detector_opt_error - what a bad value for option key should have been. */
+const char *detector_opt_error(int key);
 
 #endif /* XDPCT_MONITOR_H */

@@ -6,12 +6,17 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -33,7 +38,7 @@ static error_t det_child_parse(int key, char *arg, struct argp_state *state)
 	if (r == 1)
 		return ARGP_ERR_UNKNOWN;
 	if (r)
-		argp_error(state, "bad value '%s' for a detector option", arg);
+		argp_error(state, "%s, not '%s'", detector_opt_error(key), arg);
 	return 0;
 }
 
@@ -59,9 +64,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[1] = &a->det;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->ifname)
-			argp_error(state, "one interface only");
-		a->ifname = arg;
+		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->ifname)
@@ -71,8 +74,9 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->json = true;
 		return 0;
 	case OPT_INTERVAL:
-		if (parse_u64(arg, 1, 86400, &v))
-			argp_error(state, "--interval must be whole seconds from 1 to 86400");
+		if (parse_duration_s(arg, &v) || v < 1 || v > 86400)
+			argp_error(state, "--interval must be from 1 to 86400 seconds (e.g. 5, "
+				   "30s, 1m), not '%s'", arg);
 		a->interval_ms = v * 1000;
 		return 0;
 	default:
@@ -102,6 +106,17 @@ static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool j
 	if (!json) {
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
 		printf("=== %s %s ===\n", iface, when);
+	} else {
+		/* the flow lines that follow, up to the next marker, are one table */
+		struct jw w;
+
+		jw_init(&w, stdout);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "event", "snapshot");
+		jw_str(&w, "iface", iface);
+		jw_double(&w, "ts", real_ns() / 1e9, 6);
+		jw_obj_close(&w);
+		jw_end_line(&w);
 	}
 	err = show_flows(fds, false, json, NULL, false);
 	if (err)
@@ -112,12 +127,34 @@ static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool j
 	return ferror(stdout) ? -EPIPE : 0;
 }
 
+/*
+ * iface_gone - the interface was deleted or renamed (its namespace gone, a
+ * container stopped): its programs went with it and the pins under its old
+ * name would only mislead. Prints why; run then cleans up and exits 1.
+ */
+static bool iface_gone(const struct ld *ld)
+{
+	char name[IF_NAMESIZE];
+
+	if (!if_indextoname((unsigned int)ld->ifindex, name)) {
+		pr_err("%s: the interface went away; stopping", ld->ifname);
+		return true;
+	}
+	if (strcmp(name, ld->ifname)) {
+		pr_err("%s: the interface was renamed to %s; stopping (run xdpct on %s)",
+		       ld->ifname, name, name);
+		return true;
+	}
+	return false;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
 		{ "interval", OPT_INTERVAL, "SEC", 0, "print the flow table every SEC seconds "
-		  "(default 2)", 0 },
-		{ "json", OPT_JSON, NULL, 0, "flows and alerts as JSON lines", 0 },
+		  "(default 2; 30s, 1m also work)", 0 },
+		{ "json", OPT_JSON, NULL, 0, "JSON lines: each interval an {\"event\":\"snapshot\"} line, "
+		  "then one line per flow; alerts as they happen", 0 },
 		{ 0 },
 	};
 	static const struct argp_child children[] = {
@@ -135,7 +172,7 @@ int cmd_run(int argc, char **argv)
 		"EXAMPLES:\n"
 		"  xdpct run eth0\n"
 		"  xdpct run eth0 --interval 5 --max-flows 1000000\n"
-		"  xdpct run eth0 --json | jq -c 'select(.event)'     # alerts only\n"
+		"  xdpct run eth0 --json | jq -c 'select(.victim)'    # alerts only\n"
 		"  xdpct run eth0 --syn-rate 5000 --completion 0.3\n"
 		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
 	struct argp argp = { opts, run_parse, "IFACE", doc, children, NULL, NULL };
@@ -149,7 +186,7 @@ int cmd_run(int argc, char **argv)
 	det_params_default(&a.det);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.ifname = a.ifname;
-	if (ld_require_root("xdpct run") || ld_ensure_bpffs())
+	if (ld_require_root("xdpct run") || ld_check_iface(a.ifname) < 0 || ld_ensure_bpffs())
 		return EXIT_RUNTIME;
 	err = ld_load(&ld, &a.ld);
 	if (err)
@@ -164,7 +201,7 @@ int cmd_run(int argc, char **argv)
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
 	}
-	if (monitor_init(&mon, &ld.fds, NULL, a.json, &a.det, stdout)) {
+	if (monitor_init(&mon, &ld.fds, ld.ifname, a.json, &a.det, stdout)) {
 		ld_detach_self(&ld);
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
@@ -189,6 +226,10 @@ int cmd_run(int argc, char **argv)
 				next_tick = now + MONITOR_TICK_MS * 1000000ull;
 		}
 		if (now >= next_gc) {
+			if (iface_gone(&ld)) {
+				rc = EXIT_RUNTIME;
+				break;
+			}
 			gc_expired(&ld.fds);
 			next_gc = now + NSEC_PER_SEC;
 		}
@@ -205,7 +246,8 @@ int cmd_run(int argc, char **argv)
 	monitor_free(&mon);
 	ld_detach_self(&ld);
 	ld_destroy(&ld);
-	pr_info("%s: detached", a.ifname);
+	if (rc == EXIT_OK)
+		pr_info("%s: detached", a.ifname);
 	return rc;
 }
 
@@ -215,7 +257,9 @@ struct events_ctx {
 	const char *iface;
 	bool json;
 	__s64 time_off;
+	__u64 start_ns;		/* monotonic: events before it are a backlog */
 	__u64 n;
+	__u64 stale;		/* backlog events skipped */
 };
 
 static const char *event_name(int type)
@@ -240,6 +284,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
+	/* left in the ring before this reader started: old news */
+	if (e->ts_ns < c->start_ns) {
+		c->stale++;
+		return 0;
+	}
 	flow_view_from_event(&v, e, c->time_off, mono_ns());
 	c->n++;
 	if (c->json) {
@@ -257,7 +306,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		addr_str(v.family, v.resp_addr, r, sizeof(r));
 		jw_str(&w, "resp_addr", r);
 		jw_u64(&w, "resp_port", v.resp_port);
-		jw_str(&w, "old_state", ct_state_name(e->old_state));
+		if (e->type != CT_EV_NEW)
+			jw_str(&w, "old_state", ct_state_name(e->old_state));
 		jw_str(&w, "state", ct_state_name(e->new_state));
 		jw_str(&w, "history", v.history);
 		jw_arr_open(&w, "new_anomalies");
@@ -293,6 +343,47 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* pin_ino - the inode of ifname's meta pin (a new attachment has a new one), 0 if none. */
+static ino_t pin_ino(const char *ifname)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/meta", XDPCT_PIN_ROOT, ifname);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+/*
+ * events_lock - the one-reader lock: an exclusive flock on the pin
+ * directory, held while the fd is open. Sets *meta_ino (see pin_ino).
+ * Returns the fd, or -errno with a one-line message.
+ */
+static int events_lock(const char *ifname, ino_t *meta_ino)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", XDPCT_PIN_ROOT, ifname);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("%s: %s: %s", ifname, path, strerror(-err));
+		return err;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		err = -errno;
+		if (err == -EWOULDBLOCK)
+			pr_err("%s: another 'xdpct events' is reading this interface's events "
+			       "(one reader at a time: each event goes to one reader)", ifname);
+		else
+			pr_err("%s: locking %s: %s", ifname, path, strerror(-err));
+		close(fd);
+		return err;
+	}
+	*meta_ino = pin_ino(ifname);
+	return fd;
+}
+
 struct events_args {
 	struct det_params det;
 	const char *ifname;
@@ -308,9 +399,7 @@ static error_t events_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->det;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->ifname)
-			argp_error(state, "one interface only");
-		a->ifname = arg;
+		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case OPT_JSON:
 		a->json = true;
@@ -347,52 +436,62 @@ int cmd_events(int argc, char **argv)
 		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
 	struct argp argp = { opts, events_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct events_args a = {};
-	char names[2][IF_NAMESIZE];
+	char names[64][IF_NAMESIZE];
 	struct events_ctx c = {};
 	struct ring_buffer *rb = NULL;
 	struct xdpct_fds fds;
 	struct monitor mon;
-	__u64 next_tick, next_drops;
-	int n, err, rc = EXIT_OK;
+	__u64 next_tick, next_check;
+	int n, err, lock_fd, rc = EXIT_OK;
+	ino_t meta_ino = 0;
 
 	det_params_default(&a.det);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	if (!a.ifname) {
-		n = ld_list_ifaces(names, 2);
-		if (n == 1) {
-			a.ifname = names[0];
-		} else {
-			pr_err(n > 1 ? "xdpct is attached to several interfaces: name one" :
-				       "xdpct is not attached to any interface (no pins in %s)",
-			       XDPCT_PIN_ROOT);
-			return EXIT_RUNTIME;
-		}
-	}
-	err = ld_open_pinned(a.ifname, &fds, NULL);
-	if (err) {
-		if (err == -ENOENT)
-			pr_err("%s: xdpct is not attached (no pins in %s/%s)", a.ifname,
-			       XDPCT_PIN_ROOT, a.ifname);
+	n = cli_iface_list(a.ifname, names, 64);
+	if (n < 0)
+		return EXIT_RUNTIME;
+	if (n > 1) {
+		pr_err("xdpct is attached to %d interfaces: name one (xdpct events IFACE)", n);
 		return EXIT_RUNTIME;
 	}
-	c.iface = NULL;
-	c.json = a.json;
-	c.time_off = (__s64)(real_ns() - mono_ns());
-	rb = ring_buffer__new(fds.events, handle_event, &c, NULL);
-	if (!rb) {
-		pr_err("%s: opening the event ring buffer failed: %s", a.ifname, strerror(errno));
+	a.ifname = names[0];
+	if (cli_open_iface(a.ifname, &fds, NULL))
+		return EXIT_RUNTIME;
+	if (fds.events < 0) {
+		pr_err("%s: the pins in %s/%s have no event ring; 'xdpct detach %s' cleans "
+		       "them up", a.ifname, XDPCT_PIN_ROOT, a.ifname, a.ifname);
 		fds_close(&fds);
 		return EXIT_RUNTIME;
 	}
-	if (monitor_init(&mon, &fds, NULL, a.json, &a.det, stdout)) {
+	/* a ring buffer hands each event to one reader: two would each see
+	 * half, so the second is turned away */
+	lock_fd = events_lock(a.ifname, &meta_ino);
+	if (lock_fd < 0) {
+		fds_close(&fds);
+		return EXIT_RUNTIME;
+	}
+	c.iface = a.ifname;
+	c.json = a.json;
+	c.time_off = (__s64)(real_ns() - mono_ns());
+	/* the fast path's clock is tick-coarse: a margin keeps fresh events */
+	c.start_ns = mono_ns() - 100 * 1000000ull;
+	rb = ring_buffer__new(fds.events, handle_event, &c, NULL);
+	if (!rb) {
+		pr_err("%s: opening the event ring buffer failed: %s", a.ifname, strerror(errno));
+		close(lock_fd);
+		fds_close(&fds);
+		return EXIT_RUNTIME;
+	}
+	if (monitor_init(&mon, &fds, a.ifname, a.json, &a.det, stdout)) {
 		ring_buffer__free(rb);
+		close(lock_fd);
 		fds_close(&fds);
 		return EXIT_RUNTIME;
 	}
 	install_stop_handlers();
 	pr_info("%s: streaming events; Ctrl-C stops", a.ifname);
 	next_tick = mono_ns() + MONITOR_TICK_MS * 1000000ull;
-	next_drops = mono_ns() + NSEC_PER_SEC;
+	next_check = mono_ns() + NSEC_PER_SEC;
 	while (!stop_requested) {
 		__u64 now = mono_ns();
 		int timeout = next_tick > now ? (int)((next_tick - now) / 1000000) : 0;
@@ -408,15 +507,27 @@ int cmd_events(int argc, char **argv)
 			monitor_tick(&mon);
 			next_tick = now + MONITOR_TICK_MS * 1000000ull;
 		}
-		if (now >= next_drops) {
+		if (now >= next_check) {
+			if (c.stale) {
+				pr_info("%s: skipped %llu events left in the ring from before this "
+					"reader started", a.ifname, (unsigned long long)c.stale);
+				c.stale = 0;
+			}
 			monitor_report_drops(&mon);
-			next_drops = now + NSEC_PER_SEC;
+			if (pin_ino(a.ifname) != meta_ino) {
+				ring_buffer__consume(rb);
+				pr_info("%s: xdpct was detached (its pins are gone); stopping",
+					a.ifname);
+				break;
+			}
+			next_check = now + NSEC_PER_SEC;
 		}
 		if (ferror(stdout))
 			break;
 	}
 	monitor_free(&mon);
 	ring_buffer__free(rb);
+	close(lock_fd);
 	fds_close(&fds);
 	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "isn.h"
+#include "monitor.h"
 #include "util.h"
 
 const char *argp_program_version = "xdpct " XDPCT_VERSION;
@@ -32,9 +33,7 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_ARG:
-		if (a->ifname)
-			argp_error(state, "one interface only");
-		a->ifname = arg;
+		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->ifname)
@@ -66,7 +65,7 @@ int cmd_attach(int argc, char **argv)
 	ld_opts_init(&a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.ifname = a.ifname;
-	if (ld_require_root("xdpct attach") || ld_ensure_bpffs())
+	if (ld_require_root("xdpct attach") || ld_check_iface(a.ifname) < 0 || ld_ensure_bpffs())
 		return EXIT_RUNTIME;
 	err = ld_load(&ld, &a.ld);
 	if (err)
@@ -92,9 +91,7 @@ static error_t detach_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_ARG:
-		if (*ifname)
-			argp_error(state, "one interface only");
-		*ifname = arg;
+		parse_iface_arg(state, arg, ifname);
 		return 0;
 	case ARGP_KEY_END:
 		if (!*ifname)
@@ -146,9 +143,7 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_ARG:
-		if (a->ifname)
-			argp_error(state, "one interface only");
-		a->ifname = arg;
+		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case OPT_JSON:
 		a->json = true;
@@ -167,51 +162,6 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-/*
- * iface_list - the named interface, or every interface with pins.
- * Returns the number found, or -errno (printed).
- */
-static int iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max)
-{
-	int n;
-
-	if (ifname) {
-		if (!ifname_valid(ifname)) {
-			pr_err("'%s' is not a valid interface name", ifname);
-			return -EINVAL;
-		}
-		snprintf(names[0], IF_NAMESIZE, "%s", ifname);
-		return 1;
-	}
-	n = ld_list_ifaces(names, max);
-	if (n == -EACCES) {
-		pr_err("reading %s needs root; run it with sudo", XDPCT_PIN_ROOT);
-		return n;
-	}
-	if (n <= 0) {
-		if (geteuid() != 0)
-			pr_err("xdpct is not attached anywhere visible to this user (reading "
-			       "%s needs root; run it with sudo)", XDPCT_PIN_ROOT);
-		else
-			pr_err("xdpct is not attached to any interface (no pins in %s)",
-			       XDPCT_PIN_ROOT);
-		return -ENOENT;
-	}
-	return n;
-}
-
-static int open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *meta)
-{
-	int err = ld_open_pinned(name, fds, meta);
-
-	if (err == -ENOENT)
-		pr_err("%s: xdpct is not attached (no pins in %s/%s)", name, XDPCT_PIN_ROOT, name);
-	else if (err == -ENODATA)
-		pr_err("%s: the pins in %s/%s are incomplete; 'xdpct detach %s' cleans them up",
-		       name, XDPCT_PIN_ROOT, name, name);
-	return err;
-}
-
 /* for_each_iface - fn on every interface of a.ifname (or all attached). */
 static int for_each_iface(const struct show_args *a,
 			  int (*fn)(const char *name, const char *tag, const struct xdpct_fds *fds,
@@ -220,13 +170,13 @@ static int for_each_iface(const struct show_args *a,
 	char names[64][IF_NAMESIZE];
 	int n, i, rc = EXIT_OK;
 
-	n = iface_list(a->ifname, names, 64);
+	n = cli_iface_list(a->ifname, names, 64);
 	if (n < 0)
 		return EXIT_RUNTIME;
 	for (i = 0; i < n; i++) {
 		struct xdpct_fds fds;
 
-		if (open_iface(names[i], &fds, NULL)) {
+		if (cli_open_iface(names[i], &fds, NULL)) {
 			rc = EXIT_RUNTIME;
 			continue;
 		}
@@ -290,6 +240,12 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 	if (err) {
 		pr_err("%s: reading the counters failed: %s", name, strerror(-err));
 		return err;
+	}
+	if (!sv.det_fresh) {
+		struct det_params p;
+
+		det_params_default(&p);
+		sv.det_sampled = !flood_sample(fds, &p, STATS_SAMPLE_MS, &sv.det);
 	}
 	if (a->json)
 		print_stats_json(stdout, &sv, tag);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# cli.sh - the command line's contract with scripts: a usage error exits 2,
+# a runtime error exits 1 with exactly one line on stderr, and --help and
+# --version exit 0. Needs no BPF; the unprivileged cases run as nobody.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+# expect_exit NAME CODE CMD...: exit status CODE; for 1, one "xdpct: " line.
+expect_exit() {
+	local name=$1 want=$2 err rc lines
+	shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	lines=$(printf '%s' "$err" | grep -c '')
+	if [ $rc -ne "$want" ]; then
+		fail "$name" "exit $rc, want $want: $(head -1 <<<"$err")"
+	elif [ "$want" -eq 1 ] && { [ "$lines" -ne 1 ] || ! grep -q '^xdpct: ' <<<"$err"; }; then
+		fail "$name" "want one 'xdpct: ' line on stderr, got $lines: $err"
+	else
+		ok "$name"
+	fi
+}
+
+expect_exit cli_help 0 "$XDPCT" --help
+expect_exit cli_version 0 "$XDPCT" --version
+expect_exit cli_verb_help 0 "$XDPCT" run --help
+expect_exit cli_no_command 2 "$XDPCT"
+expect_exit cli_unknown_command 2 "$XDPCT" frobnicate
+expect_exit cli_run_no_iface 2 "$XDPCT" run
+expect_exit cli_two_ifaces 2 "$XDPCT" show lo eth0
+expect_exit cli_bad_iface_name 2 "$XDPCT" attach 'a/b'
+expect_exit cli_long_iface_name 2 "$XDPCT" stats abcdefghijklmnopqrstu
+expect_exit cli_unknown_option 2 "$XDPCT" show --frobnicate
+expect_exit cli_interval_zero 2 "$XDPCT" run lo --interval 0
+expect_exit cli_interval_junk 2 "$XDPCT" run lo --interval 5x
+expect_exit cli_syn_rate_nan 2 "$XDPCT" run lo --syn-rate nan
+expect_exit cli_completion_range 2 "$XDPCT" run lo --completion 1.5
+expect_exit cli_max_flows_range 2 "$XDPCT" attach lo --max-flows 1
+expect_exit cli_timeout_state 2 "$XDPCT" attach lo --timeout BOGUS=5
+expect_exit cli_mode 2 "$XDPCT" attach lo --mode turbo
+expect_exit cli_replay_two_files 2 "$XDPCT" replay a.pcap b.pcap
+expect_exit cli_replay_missing 1 "$XDPCT" replay /nonexistent/x.pcap
+
+# messages name the option and the value that was wrong
+msg=$("$XDPCT" run lo --completion 1.5 2>&1 | head -1)
+if grep -q -- "--completion" <<<"$msg" && grep -q "1.5" <<<"$msg"; then ok cli_error_names_option
+else fail cli_error_names_option "$msg"; fi
+
+# interval takes durations
+if "$XDPCT" run --help | grep -q -- "--interval"; then
+	out=$("$XDPCT" run lo --interval 1m --syn-rate nope 2>&1 | head -1)
+	if grep -q -- "--syn-rate" <<<"$out"; then ok cli_interval_duration
+	else fail cli_interval_duration "--interval 1m refused: $out"; fi
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all -- "$@"; }
+	expect_exit cli_nonroot_run 1 as_nobody "$XDPCT" run lo
+	expect_exit cli_nonroot_attach 1 as_nobody "$XDPCT" attach lo
+	expect_exit cli_nonroot_show 1 as_nobody "$XDPCT" show
+	expect_exit cli_nonroot_stats 1 as_nobody "$XDPCT" stats lo
+	expect_exit cli_nonroot_replay 1 as_nobody "$XDPCT" replay "$TESTS_DIR/corpus/valid.pcap"
+	# root, but no such interface: said before any BPF is loaded
+	expect_exit cli_missing_iface 1 "$XDPCT" run xdpct-none0
+	expect_exit cli_show_not_attached 1 "$XDPCT" show xdpct-none0
+	expect_exit cli_detach_not_attached 1 "$XDPCT" detach xdpct-none0
+elif [ "${CI:-}" = true ]; then
+	fail cli_nonroot "not root or no setpriv: the unprivileged cases did not run"
+else
+	skip cli_nonroot "not root: the unprivileged cases need setpriv from root"
+fi
