@@ -208,10 +208,7 @@ static int host_print_cb(const void *key, const void *val, void *ctx)
 		jw_obj_close(&w);
 		jw_end_line(&w);
 	} else {
-		if (!p->n++)
-			fprintf(p->f, "%s%-40s %6s %-12s %-12s %10s %6s %6s  %s\n",
-				p->iface ? "IFACE      " : "", "HOST", "ISNS", "VERDICT",
-				"PATTERN", "GCD", "ISR", "SP", "LAST ISNS");
+		p->n++;
 		if (p->iface)
 			fprintf(p->f, "%-10s ", p->iface);
 		fprintf(p->f, "%-40s %6llu %-12s %-12s %10llu %6.1f %6.1f ", a,
@@ -232,6 +229,10 @@ int print_hosts(FILE *f, int host_isn_fd, bool json, const char *iface, __s64 ti
 
 	if (host_isn_fd < 0)
 		return -ENOENT;
+	/* the header even with no rows, as for flows: a table is recognisable */
+	if (!json)
+		fprintf(f, "%s%-40s %6s %-12s %-12s %10s %6s %6s  %s\n", iface ? "IFACE      " : "",
+			"HOST", "ISNS", "VERDICT", "PATTERN", "GCD", "ISR", "SP", "LAST ISNS");
 	err = map_walk(host_isn_fd, sizeof(struct syn_src_key), sizeof(struct host_isn),
 		       host_print_cb, &p);
 	if (!json && !err)

@@ -11,6 +11,7 @@
 
 #include "flow.h"
 #include "tcp_fsm.h"
+#include "monitor.h"
 #include "print.h"
 #include "util.h"
 
@@ -69,9 +70,28 @@ static void anomalies_str(__u32 bits, char *buf, size_t len)
 		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "", names[i]);
 }
 
+/*
+ * rtt_str - the handshake's round trip, SYN to its ACK: the sum of the two
+ * halves is the end-to-end RTT wherever on the path xdpct watches (on a
+ * server, the SYN-ACK half is its own delay; on a client, the ACK half is).
+ */
+static void rtt_str(const struct flow_view *v, char *buf, size_t len)
+{
+	long long us = v->syn_rtt_us + v->ack_rtt_us;
+
+	if (v->syn_rtt_us < 0 || v->ack_rtt_us < 0)
+		snprintf(buf, len, "-");
+	else if (us < 10000)
+		snprintf(buf, len, "%.2fms", us / 1e3);
+	else if (us < 1000000)
+		snprintf(buf, len, "%.0fms", us / 1e3);
+	else
+		snprintf(buf, len, "%.1fs", us / 1e6);
+}
+
 void print_flows_table(FILE *f, const struct flow_vec *fv, const char *iface_col, bool summary)
 {
-	char o[64], r[64], age[32], an[512];
+	char o[64], r[64], age[32], rtt[32], an[512];
 	int wo = (int)strlen("ORIGINATOR"), wr = (int)strlen("RESPONDER");
 	__u64 now = fv->now_ns ? fv->now_ns : real_ns();
 	size_t i;
@@ -91,15 +111,16 @@ void print_flows_table(FILE *f, const struct flow_vec *fv, const char *iface_col
 	}
 	if (iface_col)
 		fprintf(f, "%-10s ", "IFACE");
-	fprintf(f, "%-6s %-*s %-*s %-11s %-5s %-13s %9s %11s %9s %11s %7s %s\n", "FAMILY", wo,
-		"ORIGINATOR", wr, "RESPONDER", "STATE", "ZEEK", "HISTORY", "ORIG_PKTS",
-		"ORIG_BYTES", "RESP_PKTS", "RESP_BYTES", "AGE", "ANOMALIES");
+	fprintf(f, "%-6s %-*s %-*s %-11s %-6s %-13s %9s %11s %9s %11s %7s %7s %s\n", "FAMILY",
+		wo, "ORIGINATOR", wr, "RESPONDER", "STATE", "ZEEK", "HISTORY", "ORIG_PKTS",
+		"ORIG_BYTES", "RESP_PKTS", "RESP_BYTES", "AGE", "RTT", "ANOMALIES");
 	for (i = 0; i < fv->n; i++) {
 		const struct flow_view *v = &fv->v[i];
 
 		endpoint_str(v->family, v->orig_addr, v->orig_port, o, sizeof(o));
 		endpoint_str(v->family, v->resp_addr, v->resp_port, r, sizeof(r));
 		fmt_age(age, sizeof(age), v->first_ns && now > v->first_ns ? now - v->first_ns : 0);
+		rtt_str(v, rtt, sizeof(rtt));
 		anomalies_str(v->anomalies & ~CT_ANOM_INFO_MASK, an, sizeof(an));
 		if (v->anomalies & CT_ANOM_INFO_MASK) {
 			size_t l = strlen(an);
@@ -110,12 +131,12 @@ void print_flows_table(FILE *f, const struct flow_vec *fv, const char *iface_col
 		}
 		if (iface_col)
 			fprintf(f, "%-10s ", iface_col);
-		fprintf(f, "%-6s %-*s %-*s %-11s %-5s %-13s %9llu %11llu %9llu %11llu %7s %s\n",
+		fprintf(f, "%-6s %-*s %-*s %-11s %-6s %-13s %9llu %11llu %9llu %11llu %7s %7s %s\n",
 			v->family == 6 ? "ipv6" : "ipv4", wo, o, wr, r, ct_state_name(v->state),
 			v->conn_state, v->history[0] ? v->history : "-",
 			(unsigned long long)v->f.dir[0].pkts, (unsigned long long)v->f.dir[0].bytes,
 			(unsigned long long)v->f.dir[1].pkts, (unsigned long long)v->f.dir[1].bytes,
-			age, an);
+			age, rtt, an);
 	}
 	fflush(f);
 	if (summary)
@@ -224,7 +245,7 @@ int stats_view_read(const struct xdpct_fds *fds, struct stats_view *sv)
 	if (fds->meta >= 0)
 		bpf_map_lookup_elem(fds->meta, &zero, &sv->meta);
 	if (fds->detector >= 0 && !bpf_map_lookup_elem(fds->detector, &zero, &sv->det))
-		sv->det_fresh = sv->det.updated_ns && real_ns() - sv->det.updated_ns < 5 * NSEC_PER_SEC;
+		sv->det_fresh = detector_live(&sv->det);
 	return 0;
 }
 
@@ -269,12 +290,6 @@ static void json_counters(struct jw *w, const struct xdpct_stats *s)
 	jw_u64(w, "insert_failed", s->insert_failed);
 }
 
-static const char *flood_state(const struct stats_view *sv)
-{
-	if (!sv->det_fresh)
-		return "unknown";
-	return sv->det.flooding ? "flood" : "normal";
-}
 
 void print_stats_json(FILE *f, const struct stats_view *sv, const char *iface)
 {
@@ -295,9 +310,11 @@ void print_stats_json(FILE *f, const struct stats_view *sv, const char *iface)
 	jw_bool(&w, "counts_exact", sv->live.exact);
 	jw_u64(&w, "max_flows", sv->meta.max_flows);
 	jw_u64(&w, "max_halfopen", sv->meta.max_halfopen);
-	jw_str(&w, "flood_state", flood_state(sv));
-	if (sv->det_fresh) {
-		jw_u64(&w, "flood_since_ns", sv->det.since_ns);
+	if (sv->det_fresh || sv->det_sampled) {
+		jw_str(&w, "flood_state", sv->det.flooding ? "flood" : "normal");
+		jw_str(&w, "flood_basis", sv->det_fresh ? "detector" : "sample");
+		if (sv->det_fresh)
+			jw_u64(&w, "flood_since_ns", sv->det.since_ns);
 		jw_u64(&w, "syn_rate", sv->det.syn_rate);
 		jw_double(&w, "completion", sv->det.completion_ppm / 1e6, 3);
 		if (sv->det.flooding) {
@@ -355,8 +372,16 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 	fprintf(f, "  evicted: %llu established, %llu half-open; expired: %llu\n",
 		(unsigned long long)sv->evicted_flows, (unsigned long long)sv->evicted_halfopen,
 		(unsigned long long)(sv->gc.flows + sv->gc.halfopen));
-	if (!sv->det_fresh) {
-		fprintf(f, "  syn flood: unknown (no detector running: 'xdpct run' or 'xdpct events')\n");
+	if (sv->det_sampled) {
+		endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
+			     sv->det.victim.port, victim, sizeof(victim));
+		fprintf(f, "  syn flood: %s%s (sampled over %.2f s, no detector running: %llu "
+			"SYN/s, completion %.1f%%)\n", sv->det.flooding ? "FLOOD on " : "normal",
+			sv->det.flooding ? victim : "", STATS_SAMPLE_MS / 1e3,
+			(unsigned long long)sv->det.syn_rate, sv->det.completion_ppm / 1e4);
+	} else if (!sv->det_fresh) {
+		fprintf(f, "  syn flood: not judged (no detector running: 'xdpct run' or "
+			"'xdpct events')\n");
 	} else if (sv->det.flooding) {
 		endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
 			     sv->det.victim.port, victim, sizeof(victim));

@@ -39,7 +39,11 @@ struct stats_view {
 	struct xdpct_meta meta;
 	struct xdpct_detector det;
 	bool det_fresh;		/* a detector process updated it recently */
+	bool det_sampled;	/* no detector: det is flood_sample's verdict */
 };
+
+/* How long stats samples the SYN counters when no detector runs. */
+#define STATS_SAMPLE_MS 250
 
 int stats_view_read(const struct xdpct_fds *fds, struct stats_view *sv);
 void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface);

@@ -13,7 +13,8 @@ set -u
 
 TESTS="flood_alert_within_2s flood_victim_named flood_state_in_stats flood_syn_count_exact
 flood_established_survive flood_established_bytes_intact flood_no_established_eviction
-flood_end_event flash_crowd_no_alert normal_minute_no_alert"
+flood_end_event flash_crowd_no_alert normal_minute_no_alert stats_samples_without_detector
+one_detector_publishes"
 need_root $TESTS || exit 0
 lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
 
@@ -26,6 +27,7 @@ OUT=$(mktemp)
 trap 'rm -f "$OUT"; lab_cleanup' EXIT
 
 bg_s "$XDPCT" run "$IF_S" --json --interval 1 --max-flows 1000 --max-halfopen 1000 >"$OUT" 2>/dev/null
+RUN_PID=$BG_PID
 wait_for 10 test -e /sys/fs/bpf/xdpct/$IF_S/meta
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 wait_listen $PORT
@@ -100,3 +102,23 @@ a0=$(n_alerts)
 in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT crowd 1200 --rate 20 >/dev/null
 if [ "$(n_alerts)" -eq "$a0" ]; then ok normal_minute_no_alert; else
 	fail normal_minute_no_alert "$(($(n_alerts) - a0)) alerts"; fi
+
+# --- a second detector (events) leaves the verdict in stats to run's --------
+bg_s "$XDPCT" events "$IF_S" --json >/dev/null 2>&1
+EV_PID=$BG_PID
+sleep 1
+owner=$(in_s bpftool map dump pinned /sys/fs/bpf/xdpct/$IF_S/detector -j 2>/dev/null | jq '.[0].formatted.value.pid')
+expect_eq one_detector_publishes "$RUN_PID" "$owner"
+kill $EV_PID 2>/dev/null; wait $EV_PID 2>/dev/null
+
+# --- no detector running: stats samples the SYN counters itself -----------
+kill $RUN_PID 2>/dev/null; wait $RUN_PID 2>/dev/null
+in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
+in_c "$GEN" syn "$IF_C" "$mac" $IP_S $PORT 60000 20000 >/dev/null &
+gen_pid=$!
+sleep 1
+during=$(stats_json | jq -r '"\(.flood_state) \(.flood_basis) \(.victim)"')
+wait $gen_pid
+after=$(stats_json | jq -r '"\(.flood_state) \(.flood_basis)"')
+in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
+expect_eq stats_samples_without_detector "flood sample $IP_S:$PORT|normal sample" "$during|$after"
