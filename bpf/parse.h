@@ -170,7 +170,9 @@ static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u3
 		tot = l3_len;	/* BIG TCP super-packet on TC egress */
 	if (unlikely(tot < hlen || tot > l3_len))
 		return MALFORMED(MAL_IPV4_BAD_LENGTH);
-	if (unlikely(iph->frag_off & bpf_htons(0x1fff)))
+	/* every fragment, the first too: a RST or FIN the host may never
+	 * reassemble must not end a flow (counted in "fragments", passed) */
+	if (unlikely(iph->frag_off & bpf_htons(0x3fff)))
 		return PARSE_FRAGMENT;
 	if (iph->protocol != IPPROTO_TCP_)
 		return PARSE_NON_TCP;
@@ -217,7 +219,9 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 
 			if (unlikely((void *)(fh + 1) > data_end))
 				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
-			if (fh->frag_off & bpf_htons(0xfff8))
+			/* offset or more-fragments: a fragment (an atomic
+			 * one, RFC 6946, is a whole packet) */
+			if (fh->frag_off & bpf_htons(0xfff9))
 				return PARSE_FRAGMENT;
 			nh = fh->nexthdr;
 			len = sizeof(*fh);

@@ -54,6 +54,8 @@ const volatile __u64 timeout_ns[CT_STATE_COUNT] = {
 };
 const volatile __u64 jiffy_ns = 0;	/* kernel tick length; 0: coarse clock */
 const volatile __u8 replay_mode = 0;	/* time comes from replay_now_ns */
+/* both directions arrive through XDP (a mirror port, or replay): no hook check */
+const volatile __u8 mirror_mode = 0;
 const volatile __u32 event_mask = 0xffffffff;	/* 1 << enum ct_event_type */
 const volatile __u32 event_rate = 20000;	/* per CPU per second; 0: no limit */
 
@@ -366,27 +368,13 @@ static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u
 }
 
 /*
- * ct_wants_flows - belongs in the established map: its handshake completed,
- * or it was picked up mid-stream and both directions have been seen. Flows
- * that never showed two-way traffic stay in halfopen, so spoofed SYN or ACK
- * floods cannot push real connections out.
- */
-static __always_inline int ct_wants_flows(__u32 ctl)
-{
-	__u8 st = ctl & CT_CTL_STATE_MASK;
-
-	if (ctl & CT_CTL_ESTABLISHED_ONCE)
-		return 1;
-	return (ctl & CT_CTL_REPLIED) && st >= CT_STATE_ESTABLISHED && st <= CT_STATE_LAST_ACK;
-}
-
-/*
  * track_slow - everything but the fast path: creation, reopen and expiry,
  * the full state machine, counters, events, and the move to the
  * established map. f is the entry found (or NULL), in_flows where.
  */
 #define SLOW_IN_FLOWS	1
 #define SLOW_SIDE1	2
+#define SLOW_EGRESS	4	/* from the TC program */
 
 /*
  * A global function: the verifier checks it once on its own, instead of
@@ -457,36 +445,41 @@ __noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flo
 	}
 
 	dir = ct_flow_dir(f->ctl, side);
-	ct_track(f, &pi->seg, dir, now, timeout_ns, &res);
+	/* which hook, unless both directions come through XDP by design */
+	ct_track(f, &pi->seg, dir,
+		 replay_mode || mirror_mode ? 0 :
+		 (where & SLOW_EGRESS) ? CT_HOOK_EGRESS : CT_HOOK_INGRESS,
+		 now, timeout_ns, &res);
 
 	if (cls == CT_CLASS_SYN) {
 		st->syn_pkts++;
-		if (res.syn_retx) {
+		if (res.syn_retx)
 			st->syn_retransmits++;
-		} else {
+		else
 			syn_dst_bump(pi->daddr, pi->dport, pi->family, CT_CLASS_SYN, now);
-			host_isn_record(pi->saddr, pi->family, pi->seg.seq, now);
-		}
 		syn_src_bump(pi->saddr, pi->family, now);
 	} else if (cls == CT_CLASS_SYNACK) {
 		st->synack_pkts++;
-		if (res.synack_retx) {
+		if (res.synack_retx)
 			st->synack_retransmits++;
-		} else if (!res.synack_bad) {
+		else if (!res.synack_bad)
 			syn_dst_bump(pi->saddr, pi->sport, pi->family, CT_CLASS_SYNACK, now);
-			host_isn_record(pi->saddr, pi->family, pi->seg.seq, now);
-		}
 	} else if (cls == CT_CLASS_RST) {
 		st->rst_pkts++;
 	} else if (cls == CT_CLASS_FIN) {
 		st->fin_pkts++;
 	}
-	if (res.completed) {
+	/* a handshake counts, and its ISNs are believed, only if its two
+	 * directions came through two hooks: one host forging both sides
+	 * can neither feed the ISN verdicts nor look like a flash crowd */
+	if (res.completed && ct_two_way(f, res.ctl)) {
+		const __be32 *orig = dir == CT_DIR_ORIG ? pi->saddr : pi->daddr;
+		const __be32 *resp = dir == CT_DIR_ORIG ? pi->daddr : pi->saddr;
+
 		st->handshakes_completed++;
-		if (dir == CT_DIR_ORIG)
-			syn_dst_bump(pi->daddr, pi->dport, pi->family, 3, now);
-		else
-			syn_dst_bump(pi->saddr, pi->sport, pi->family, 3, now);
+		syn_dst_bump(resp, dir == CT_DIR_ORIG ? pi->dport : pi->sport, pi->family, 3, now);
+		host_isn_record(orig, pi->family, f->dir[CT_DIR_ORIG].isn, now);
+		host_isn_record(resp, pi->family, f->dir[CT_DIR_RESP].isn, now);
 	}
 	if (res.verdict == CT_VERDICT_INVALID)
 		st->invalid_pkts++;
@@ -498,16 +491,20 @@ __noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flo
 	else if (res.new_anomalies)
 		emit_event(st, CT_EV_ANOMALY, f, pi, side, &res, now);
 
-	if (!in_flows && ct_wants_flows(res.ctl)) {
+	if (!in_flows && ct_wants_flows(f, res.ctl)) {
 		struct flow *copy = bpf_map_lookup_elem(&scratch, &zero);
 
 		if (!copy)
 			return 0;
 		__builtin_memcpy(copy, f, sizeof(*copy));
-		if (!bpf_map_update_elem(flows_map, key, copy, BPF_ANY)) {
+		/* NOEXIST: if the other hook promoted it a moment ago, its
+		 * copy stands and this one is not counted twice */
+		err = bpf_map_update_elem(flows_map, key, copy, BPF_NOEXIST);
+		if (!err || err == -EEXIST_) {
 			if (!bpf_map_delete_elem(halfopen_map, key))
 				st->halfopen_deleted++;
-			st->flows_promoted++;
+			if (!err)
+				st->flows_promoted++;
 		} else {
 			st->insert_failed++;
 		}
@@ -570,24 +567,25 @@ decided:
 
 /* track - look the flow up (established map first) and apply the segment. */
 static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, void *flows_map,
-				  void *halfopen_map, union flow_key *key, __u8 side)
+				  void *halfopen_map, union flow_key *key, __u8 side, __u32 egress)
 {
 	struct flow *f = bpf_map_lookup_elem(flows_map, key);
+	__u32 where = (side ? SLOW_SIDE1 : 0) | (egress ? SLOW_EGRESS : 0);
 
 	if (likely(f)) {
 		/* the fast path: one lookup, no helper call */
 		if (likely(ct_track_fast(f, &pi->seg, ct_flow_dir(f->ctl, side), now_coarse(),
 					 timeout_ns[CT_STATE_ESTABLISHED])))
 			return;
-		track_slow(pi, st, key, f, SLOW_IN_FLOWS | (side ? SLOW_SIDE1 : 0));
+		track_slow(pi, st, key, f, SLOW_IN_FLOWS | where);
 		return;
 	}
-	track_slow(pi, st, key, bpf_map_lookup_elem(halfopen_map, key), side ? SLOW_SIDE1 : 0);
+	track_slow(pi, st, key, bpf_map_lookup_elem(halfopen_map, key), where);
 }
 
 /* xdpct_account - count a parsed frame and track it if it is TCP. */
 static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struct pkt_info *pi,
-					  __u32 segs)
+					  __u32 segs, __u32 egress)
 {
 	union flow_key k;	/* every byte the key uses is written */
 
@@ -608,9 +606,9 @@ static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struc
 	st->tcp++;
 	pi->seg.segs = segs ? segs : 1;
 	if (pi->family == 4)
-		track(pi, st, &flows, &halfopen, &k, flow_key4_make(&k.v4, pi));
+		track(pi, st, &flows, &halfopen, &k, flow_key4_make(&k.v4, pi), egress);
 	else
-		track(pi, st, &flows6, &halfopen6, &k, flow_key6_make(&k.v6, pi));
+		track(pi, st, &flows6, &halfopen6, &k, flow_key6_make(&k.v6, pi), egress);
 }
 
 static __always_inline struct xdpct_stats *hook_stats(__u32 hook)
@@ -697,7 +695,7 @@ int xdpct_xdp(struct xdp_md *ctx)
 	ret = parse_xdp(ctx, &pi);
 	if (ret == PARSE_TCP && pi.opt_len)	/* a SYN with options */
 		syn_wscale_xdp(ctx, &pi);
-	xdpct_account(st, ret, &pi, 1);
+	xdpct_account(st, ret, &pi, 1, 0);
 	return XDP_PASS;
 }
 
@@ -733,7 +731,7 @@ int xdpct_tc(struct __sk_buff *skb)
 	}
 	if (ret == PARSE_TCP && pi.opt_len)
 		syn_wscale_skb(skb, &pi);
-	xdpct_account(st, ret, &pi, skb->gso_segs);
+	xdpct_account(st, ret, &pi, skb->gso_segs, 1);
 	return TC_ACT_UNSPEC_;
 }
 

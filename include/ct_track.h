@@ -25,6 +25,34 @@ struct ct_pkt {
 	__u8 wscale;	/* window scale option, CT_WSCALE_NONE if absent */
 };
 
+/*
+ * ct_two_way - both directions were seen, each through its own hook (or the
+ * hooks are not known). Only then is a handshake counted, an ISN believed
+ * or the flow given a slot in the established map.
+ */
+static __always_inline int ct_two_way(const struct flow *f, __u32 ctl)
+{
+	return (ctl & CT_CTL_REPLIED) && !(f->dir[0].hooks & f->dir[1].hooks);
+}
+
+/*
+ * ct_wants_flows - belongs in the established map: its handshake completed,
+ * or it was picked up mid-stream and both directions have been seen, each
+ * through its own hook. Anything else stays in the half-open map, so
+ * spoofed SYN, ACK or forged-handshake floods cannot push real connections
+ * out.
+ */
+static __always_inline int ct_wants_flows(const struct flow *f, __u32 ctl)
+{
+	__u8 st = ctl & CT_CTL_STATE_MASK;
+
+	if (!ct_two_way(f, ctl))
+		return 0;
+	if (ctl & CT_CTL_ESTABLISHED_ONCE)
+		return 1;
+	return st >= CT_STATE_ESTABLISHED && st <= CT_STATE_LAST_ACK;
+}
+
 enum ct_verdict {
 	CT_VERDICT_ACCEPT = 0,	/* state machine took it */
 	CT_VERDICT_IGNORE,	/* passed, state untouched (nf_conntrack sIG) */
@@ -158,7 +186,10 @@ struct ct_work {
 	__u8 retx;		/* SYN or SYN-ACK again with the same ISN */
 	__u8 sd_seen;		/* sender had sent before */
 	__u8 rd_seen;		/* peer had sent before */
-	__u8 pad[2];
+	__u8 sd_known;		/* sender's sequence space is known from its own segments */
+	__u8 wscale_new;	/* this segment made both window scales known */
+	__u8 hook;		/* CT_HOOK_* it came through, 0 if not known */
+	__u8 pad[7];
 };
 
 /*
@@ -196,12 +227,16 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 
 	w->sd_seen = sd->pkts != 0;
 	w->rd_seen = rd->pkts != 0;
+	/* a side whose only segments failed a check (a stale SYN-ACK) has
+	 * packets but no sequence space yet */
+	w->sd_known = w->sd_seen && (sd->end || (ctl & isn_bit));
 	w->upd_seq = 1;
 
-	/* SYN-ACK: must ack the live ISN of the peer (seed-notes §1, §4) */
+	/* SYN-ACK: must ack the live ISN of the peer (seed-notes §1, §4); data
+	 * on the SYN (TCP Fast Open) may be acked with it */
 	if (cls == CT_CLASS_SYNACK) {
 		if (ctl & peer_isn_bit) {
-			if (p->ack != rd->isn + 1) {
+			if (seq_before(p->ack, rd->isn + 1) || seq_after(p->ack, rd->end)) {
 				anom |= CT_ANOM_BAD_SYNACK_ACK;
 				facts |= CT_PF_SYNACK_BAD;
 				w->upd_seq = 0;
@@ -222,6 +257,10 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 			w->retx = cls == CT_CLASS_SYN ||
 				  (f->flags[dir] & (TCP_FL_SYN | TCP_FL_ACK)) ==
 					  (TCP_FL_SYN | TCP_FL_ACK);
+		} else if (state == CT_STATE_SYN_RECV && cls == CT_CLASS_SYN) {
+			/* a new ISN once answered: nf_conntrack ignores it, and
+			 * so the live handshake survives a blind SYN */
+			w->upd_seq = 0;
 		} else if (ct_is_halfopen(state) || state == CT_STATE_NONE ||
 			   (!(ctl & isn_bit) && cls == CT_CLASS_SYNACK)) {
 			/* first SYN of this side, or a retry with a new ISN:
@@ -229,7 +268,11 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 			if (!(ctl & isn_bit))
 				w->new_bytes = p->len;	/* data on a SYN (TFO) */
 			sd->isn = p->seq;
-			sd->end = end;
+			/* a late SYN-ACK of a flow picked up mid-stream does
+			 * not rewind what was already seen */
+			if (ct_is_halfopen(state) || state == CT_STATE_NONE || !w->sd_known ||
+			    seq_after(end, sd->end))
+				sd->end = end;
 			f->wscale[dir] = p->wscale;
 			w->set |= isn_bit;
 		} else {
@@ -243,7 +286,9 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 	/* the handshake's third segment: ack = y + 1, seq = x + 1 (§1) */
 	if (state == CT_STATE_SYN_RECV && cls == CT_CLASS_ACK &&
 	    (dir == CT_DIR_ORIG || (ctl & CT_CTL_SIMOPEN))) {
-		if (((ctl & peer_isn_bit) && p->ack != rd->isn + 1) ||
+		/* (data the responder sent early, TFO, may be acked too) */
+		if (((ctl & peer_isn_bit) &&
+		     (seq_before(p->ack, rd->isn + 1) || seq_after(p->ack, rd->end))) ||
 		    ((ctl & isn_bit) && p->seq != sd->isn + 1 && p->seq != sd->end)) {
 			anom |= CT_ANOM_BAD_HANDSHAKE_ACK;
 			facts |= CT_PF_HSACK_BAD;
@@ -263,24 +308,38 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 
 	/* window and ack checks, in the spirit of nf_conntrack's tcp_in_window */
 	if (rst) {
-		__u8 bad = 0;
+		__u8 bad = 0, exact = 1;
 
 		if ((state == CT_STATE_SYN_SENT || state == CT_STATE_SYN_SENT2) &&
 		    dir == CT_DIR_RESP) {
 			/* a refusal must ack the SYN exactly (RFC 793 p.36) */
 			bad = ack && p->ack != 0 && p->ack != rd->end;
+		} else if (ct_is_halfopen(state) && dir == CT_DIR_ORIG) {
+			/* the originator aborts its live attempt at ISN + 1; a
+			 * reset of a stale attempt (seed-notes §4) is not that */
+			exact = !(ctl & isn_bit) || p->seq == sd->end;
 		} else if (rd_acked) {
 			/* blind reset: seq must be where the peer expects data */
 			bad = seq_before(p->seq, rd->ack) ||
 			      ((ctl & CT_CTL_WINDOW_KNOWN) &&
 			       seq_after(p->seq, rd->ack + ct_scaled_win(f, dir ^ 1, ctl)));
+			/* and exactly there, or right after the sender's own
+			 * last segment (nf_conntrack's two cases) */
+			exact = p->seq == rd->ack || (w->sd_known && p->seq == sd->end);
+		} else if (w->sd_known && state >= CT_STATE_ESTABLISHED) {
+			exact = p->seq == sd->end;
 		}
 		if (bad) {
 			anom |= CT_ANOM_RST_OUT_OF_WINDOW;
 			facts |= CT_PF_WINDOW_BAD;
+		} else if (!exact) {
+			anom |= CT_ANOM_RST_SEQ_INEXACT;
+			facts |= CT_PF_RST_INEXACT;
 		}
 	} else if (!syn) {
-		if (ack && w->rd_seen && seq_after(p->ack, rd->end)) {
+		/* up to one past the peer's data: a keepalive or window probe
+		 * sends seq = snd_nxt - 1, and its answer acks snd_nxt */
+		if (ack && w->rd_seen && seq_after(p->ack, rd->end + 1)) {
 			anom |= CT_ANOM_ACK_UNSENT_DATA;
 			facts |= CT_PF_WINDOW_BAD;
 		}
@@ -305,10 +364,10 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 	n = 1;
 	if (!p->win && !rst)
 		letters |= ct_letter_code(CT_HIST_ZEROWIN, dir) << (CT_HIST_BITS * n++);
-	if (w->sd_seen && p->len && !syn && !rst && !seq_after(end, sd->end))
+	if (w->sd_known && p->len && !syn && !rst && !seq_after(end, sd->end))
 		letters |= ct_letter_code(CT_HIST_RETRANS, dir) << (CT_HIST_BITS * n++);
 	/* a hole in this side's data, or an ack of peer data never seen */
-	if (state >= CT_STATE_ESTABLISHED && state <= CT_STATE_TIME_WAIT && w->sd_seen && !syn &&
+	if (state >= CT_STATE_ESTABLISHED && state <= CT_STATE_TIME_WAIT && w->sd_known && !syn &&
 	    !rst && !(facts & CT_PF_WINDOW_BAD) && seq_after(p->seq, sd->end))
 		letters |= ct_letter_code(CT_HIST_GAP, dir) << (CT_HIST_BITS * n++);
 	if (anom & CT_ANOM_ACK_UNSENT_DATA)
@@ -374,6 +433,7 @@ static __always_inline void ct_commit(struct flow *f, struct ct_work *w, struct 
 		ctl = __sync_val_compare_and_swap(&f->ctl, cur, next_ctl);
 		if (ctl == cur) {
 			res->completed = st == CT_STATE_SYN_RECV && next == CT_STATE_ESTABLISHED;
+			w->wscale_new = (next_ctl & CT_CTL_WSCALE_OK) && !(cur & CT_CTL_WSCALE_OK);
 			break;
 		}
 		cur = ctl;
@@ -412,11 +472,16 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 	if (w->upd_seq && !(w->facts & (CT_PF_WINDOW_BAD | CT_PF_HSACK_BAD))) {
 		__u32 data_end = p->seq + syn + p->len;
 
-		if (!w->sd_seen && !syn && !(ctl & isn_bit)) {
-			/* picked up without its SYN: Zeek's start = seq - 1 */
+		if (!w->sd_known && !syn && !(ctl & isn_bit)) {
+			/* picked up without its SYN: Zeek's start = seq - 1,
+			 * or below it if the peer already acked less (data in
+			 * flight), so acked bytes never start negative */
 			sd->isn = p->seq - 1;
+			if (rd->ack && seq_before(rd->ack, p->seq))
+				sd->isn = rd->ack - 1;
 			sd->end = end;
-			w->new_bytes = p->len;
+			/* a reset's payload is a diagnostic, not stream data */
+			w->new_bytes = rst ? 0 : p->len;
 		} else if (!rst && seq_after(end, sd->end)) {
 			/* bytes by sequence number: once each, and a gap the
 			 * capture missed counts, as in Zeek's orig_bytes */
@@ -427,20 +492,48 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 			sd->end = end;
 		}
 		if (ack && !rst) {
-			if (!w->rd_seen && !(ctl & peer_isn_bit) && !sd->ack) {
-				/* the peer is silent so far: its data starts at ack */
+			if (!(ctl & peer_isn_bit) && !sd->ack &&
+			    (!w->rd_seen || seq_before(p->ack, rd->isn + 1))) {
+				/* the peer is silent so far, its data starts at
+				 * ack; or it was picked up ahead of this ack */
 				rd->isn = p->ack - 1;
-				rd->end = p->ack;
+				if (!w->rd_seen)
+					rd->end = p->ack;
 			}
+			/* a keepalive picked up as the peer's first segment
+			 * sat one below its snd_nxt: this ack says where */
+			if (!(ctl & peer_isn_bit) && p->ack == rd->end + 1)
+				rd->end = p->ack;
 			if (!sd->ack || seq_after(p->ack, sd->ack)) {
+				/* a wrap: the offset past the peer's ISN fell
+				 * (the ISN is never moved above an ack taken) */
 				if (sd->ack && p->ack - (rd->isn + 1) < sd->ack - (rd->isn + 1))
 					sd->ack_wraps++;
 				sd->ack = p->ack;
 			}
 		}
-		if (!rst && p->win > sd->max_win)
+		/* RFC 7323 §2.2: a SYN's window is never scaled */
+		if (!rst && !syn && p->win > sd->max_win)
+			sd->max_win = p->win;
+		else if (syn && !sd->max_win)
 			sd->max_win = p->win;
 	}
+	/* once both scales are known, the SYN windows become scaled units
+	 * (rounded up), so scaling them back gives what was advertised */
+	if (w->wscale_new) {
+		for (i = 0; i < 2; i++) {
+			__u8 ws = f->wscale[i] > 14 ? 14 : f->wscale[i];
+			__u32 mw = f->dir[i].max_win;
+
+			f->dir[i].max_win = (__u16)((mw + (1u << ws) - 1) >> ws);
+		}
+	}
+	if (w->hook)
+		sd->hooks |= w->hook;
+	if (f->dir[0].hooks & f->dir[1].hooks)
+		anom |= CT_ANOM_ONE_HOOK_BOTH_WAYS;
+	if (w->retx)
+		sd->syn_again = 1;
 
 	__sync_fetch_and_add(&sd->pkts, p->segs);
 	if (w->new_bytes)
@@ -476,34 +569,41 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 
 	if (w->claimed) {
 		__u64 old = f->history, h;
+		unsigned int want = 0;
 
 		for (t = 0; t < CT_CAS_TRIES; t++) {
 			h = old;
+			want = 0;
 			for (i = 0; i < CT_LETTERS_MAX; i++) {
 				__u32 code = (w->letters >> (CT_HIST_BITS * i)) & 0x1f;
 
 				if (!code)
 					break;
-				if (w->claimed & ct_letter_bit(code))
+				if (w->claimed & ct_letter_bit(code)) {
 					h = ct_hist_append(h, code);
+					want++;
+				}
 			}
 			if (h == old)
 				break;
-			h = __sync_val_compare_and_swap(&f->history, old, h);
-			if (h == old)
+			if (__sync_val_compare_and_swap(&f->history, old, h) == old)
 				break;
-			old = h;
+			old = f->history;
 		}
+		/* a letter that did not fit: the history shown is cut short */
+		if (ct_hist_count(h) - ct_hist_count(old) < want)
+			__sync_fetch_and_or(&f->ctl, CT_CTL_HIST_FULL);
 	}
 }
 
 /*
- * ct_track - apply segment p, sent in direction dir, to flow f at time now.
- * timeout_ns[state] gives each state's timeout. Fills res; the caller
- * counts, emits events and moves the flow between maps.
+ * ct_track - apply segment p, sent in direction dir through hook (CT_HOOK_*,
+ * 0 if not known), to flow f at time now. timeout_ns[state] gives each
+ * state's timeout. Fills res; the caller counts, emits events and moves the
+ * flow between maps.
  */
 static __always_inline void ct_track(struct flow *f, const struct ct_pkt *p, __u8 dir,
-				     __u64 now, const volatile __u64 *timeout_ns,
+				     __u8 hook, __u64 now, const volatile __u64 *timeout_ns,
 				     struct ct_result *res)
 {
 	struct ct_work w;
@@ -511,11 +611,19 @@ static __always_inline void ct_track(struct flow *f, const struct ct_pkt *p, __u
 	__builtin_memset(&w, 0, sizeof(w));
 	__builtin_memset(res, 0, sizeof(*res));
 	w.dir = dir & 1;
+	w.hook = hook & (CT_HOOK_INGRESS | CT_HOOK_EGRESS);
 	w.cls = ct_classify(p->flags);
 	CT_PHASE(ct_inspect)(f, p, &w);
 	CT_PHASE(ct_commit)(f, &w, res);
 	if (res->new_state < CT_STATE_COUNT)
 		w.timeout_ns = timeout_ns[res->new_state];
+	/* a reset that may be blind ends the flow soon unless traffic goes on */
+	if (w.facts & CT_PF_RST_INEXACT)
+		w.timeout_ns = timeout_ns[CT_STATE_CLOSE];
+	/* an established flow nobody answered (yet) is no 5-day connection */
+	if (res->new_state == CT_STATE_ESTABLISHED && !(res->ctl & CT_CTL_REPLIED) &&
+	    w.timeout_ns > CT_UNCONFIRMED_TIMEOUT_NS)
+		w.timeout_ns = CT_UNCONFIRMED_TIMEOUT_NS;
 	CT_PHASE(ct_account)(f, p, &w, res, now);
 }
 

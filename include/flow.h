@@ -81,6 +81,8 @@ enum ct_anomaly {
 	CT_ANOM_RST_OUT_OF_WINDOW	= 1u << 8,  /* blind reset */
 	CT_ANOM_MIDSTREAM		= 1u << 9,  /* no handshake seen */
 	CT_ANOM_SEQ_WRAPPED		= 1u << 10, /* informational */
+	CT_ANOM_RST_SEQ_INEXACT		= 1u << 11, /* in-window RST, not at the exact seq */
+	CT_ANOM_ONE_HOOK_BOTH_WAYS	= 1u << 12, /* both directions through one hook */
 	CT_ANOM_ONE_SIDED		= 1u << 16, /* userspace: one direction */
 	CT_ANOM_PREDICTABLE_ISN		= 1u << 17, /* userspace: host verdict */
 };
@@ -129,13 +131,28 @@ enum ct_hist_kind {
 #define CT_CTL_WINDOW_KNOWN	(1u << 30) /* windows tracked from handshake */
 #define CT_CTL_SIMOPEN		(1u << 31) /* went through SYN_SENT2 */
 
+/*
+ * The hooks a segment comes through. On a host or router interface each
+ * direction of a connection crosses one of them: ingress (XDP) from the
+ * wire, egress (TC) towards it. Both directions through the same hook means
+ * one of them was forged (or the port mirrors traffic, where the loader
+ * passes 0 and this check is off).
+ */
+#define CT_HOOK_INGRESS	1
+#define CT_HOOK_EGRESS	2
+
+/* Timeout cap of an established flow not (yet) confirmed two-way: nf_conntrack's UNACK. */
+#define CT_UNCONFIRMED_TIMEOUT_NS	(300ull * 1000000000ull)
+
 /* One direction of a flow. Sequence numbers are host byte order. */
 struct flow_dir {
 	__u32 isn;		/* seq of this side's SYN (or first seq - 1) */
 	__u32 end;		/* highest seq + len sent (+1 for SYN/FIN) */
 	__u32 ack;		/* highest ack this side sent */
-	__u16 max_win;		/* largest raw window advertised */
-	__u16 ack_wraps;	/* times 'ack' wrapped past the peer's ISN */
+	__u16 max_win;		/* largest raw window advertised (a SYN's: see ct_track.h) */
+	__u16 ack_wraps : 13;	/* times 'ack' wrapped past the peer's ISN (mod 8192) */
+	__u16 hooks : 2;	/* CT_HOOK_* this direction's segments came through */
+	__u16 syn_again : 1;	/* this side sent its SYN (or SYN-ACK) more than once */
 	__u64 pkts;
 	__u64 bytes;		/* TCP payload bytes */
 	__u64 first_ns;		/* CLOCK_MONOTONIC (capture time in replay) */

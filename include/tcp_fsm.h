@@ -155,6 +155,7 @@ static __always_inline __u8 ct_next_state(__u8 state, __u8 cls, __u8 dir)
 #define CT_PF_SYNACK_BAD	(1u << 1) /* SYN-ACK ack != live ISN + 1 */
 #define CT_PF_HSACK_BAD		(1u << 2) /* 3rd packet's seq/ack wrong */
 #define CT_PF_SIMOPEN		(1u << 3) /* flow went through SYN_SENT2 */
+#define CT_PF_RST_INEXACT	(1u << 4) /* in-window RST not at the exact seq */
 
 /*
  * ct_transition - the state after a packet of class cls from side dir.
@@ -166,6 +167,11 @@ static __always_inline __u8 ct_transition(__u8 state, __u8 cls, __u8 dir, __u32 
 	__u8 next = ct_next_state(state, cls, dir);
 
 	if (next >= CT_STATE_COUNT || (facts & CT_PF_WINDOW_BAD))
+		return state;
+	/* RFC 5961 §3, nf_conntrack: only a reset at the exact expected seq
+	 * closes at once; another in-window one may be blind (it only
+	 * shortens the timeout, so a real reset still ends the flow) */
+	if (cls == CT_CLASS_RST && (facts & CT_PF_RST_INEXACT))
 		return state;
 	/* seed-notes §4: a SYN-ACK that does not ack the live ISN is no answer */
 	if (cls == CT_CLASS_SYNACK && (facts & CT_PF_SYNACK_BAD))
@@ -251,15 +257,28 @@ static __always_inline __u32 ct_letter_bit(__u32 code)
 	return 1u << (CT_CTL_HIST_SHIFT + (idx & 0x1f));
 }
 
+/* The last slots are kept for the letters Zeek's conn_state reads late:
+ * F, f, R, r (each recorded once), so a busy history never loses them. */
+#define CT_HIST_RESERVED	4
+
+static __always_inline int ct_hist_is_close(__u32 code)
+{
+	__u32 kind = (code - 1) % CT_HIST_KINDS;
+
+	return kind == CT_HIST_FIN || kind == CT_HIST_RST;
+}
+
 /*
- * ct_hist_append - history with one more letter code at the end. A full
- * history (CT_HIST_SLOTS letters) is returned unchanged.
+ * ct_hist_append - history with one more letter code at the end. Past
+ * CT_HIST_SLOTS - CT_HIST_RESERVED letters only FIN and RST letters are
+ * added; a letter that does not fit leaves the history unchanged.
  */
 static __always_inline __u64 ct_hist_append(__u64 hist, __u32 code)
 {
 	__u64 n = hist >> CT_HIST_COUNT_SHIFT;
 
-	if (n >= CT_HIST_SLOTS)
+	if (n >= CT_HIST_SLOTS ||
+	    (n >= CT_HIST_SLOTS - CT_HIST_RESERVED && !ct_hist_is_close(code)))
 		return hist;
 	hist |= (__u64)(code & 0x1f) << (n * CT_HIST_BITS);
 	hist = (hist & ~(0xfull << CT_HIST_COUNT_SHIFT)) | ((n + 1) << CT_HIST_COUNT_SHIFT);

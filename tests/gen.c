@@ -7,6 +7,10 @@
  *       COUNT SYNs (RATE per second, 0 = as fast as possible), each from a
  *       random source address in SRC_NET (default 198.19.0.0/16, inside the
  *       benchmarking range 198.18.0.0/15) and a random port: a spoofed flood.
+ *   gen forge IFACE DST_MAC DST_IP DPORT COUNT [RATE] [SRC_NET/PREFIX]
+ *       COUNT forged handshakes, 3 frames each, all sent towards DST_IP's
+ *       interface: a SYN from a random source, a SYN-ACK "from" DST_IP:DPORT
+ *       back to it, and the ACK. One host forging both sides.
  *   gen ack   IFACE DST_MAC SRC_IP DST_IP SPORT DPORT COUNT [RATE]
  *       COUNT identical ACK segments of one flow (64-byte frames): per-packet
  *       cost on the wire.
@@ -114,7 +118,7 @@ static void build(uint8_t *f, const uint8_t *dmac, const uint8_t *smac, uint32_t
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gen syn IFACE DST_MAC DST_IP DPORT COUNT [RATE] [SRC_NET/PREFIX]\n"
+	fprintf(stderr, "usage: gen syn|forge IFACE DST_MAC DST_IP DPORT COUNT [RATE] [SRC_NET/PREFIX]\n"
 			"       gen ack IFACE DST_MAC SRC_IP DST_IP SPORT DPORT COUNT [RATE]\n");
 	return 2;
 }
@@ -129,11 +133,14 @@ int main(int argc, char **argv)
 	uint64_t count, sent = 0, rate = 0, t0, t;
 	uint32_t saddr = 0, daddr, net = 0, mask = 0;
 	uint16_t sport = 0, dport;
-	int fd, i, syn;
+	uint32_t fsrc = 0, fx = 0, fy = 0;
+	uint16_t fport = 0;
+	int fd, i, syn, forge;
 
 	if (argc < 2)
 		return usage();
-	syn = !strcmp(argv[1], "syn");
+	forge = !strcmp(argv[1], "forge");
+	syn = forge || !strcmp(argv[1], "syn");
 	if ((syn && argc < 7) || (!syn && (strcmp(argv[1], "ack") || argc < 9)))
 		return usage();
 	if (parse_mac(argv[3], dmac))
@@ -147,6 +154,8 @@ int main(int argc, char **argv)
 		count = strtoull(argv[6], NULL, 10);
 		if (argc > 7)
 			rate = strtoull(argv[7], NULL, 10);
+		if (forge)	/* three frames a handshake; RATE is frames/s */
+			count *= 3;
 		snprintf(netbuf, sizeof(netbuf), "%s", argc > 8 ? argv[8] : "198.19.0.0/16");
 		slash = strchr(netbuf, '/');
 		if (slash) {
@@ -198,10 +207,27 @@ int main(int argc, char **argv)
 	while (sent < count) {
 		int n = count - sent < BATCH ? (int)(count - sent) : BATCH, k, done = 0;
 
-		if (syn)
+		if (syn && !forge)
 			for (i = 0; i < n; i++)
 				build(frames[i], dmac, smac, htonl(net | (rnd() & ~mask)), daddr,
 				      (uint16_t)(1024 + rnd() % 64000), dport, rnd(), 0, 0x02);
+		for (i = 0; forge && i < n; i++) {
+			switch ((sent + i) % 3) {
+			case 0:
+				fsrc = htonl(net | (rnd() & ~mask));
+				fport = (uint16_t)(1024 + rnd() % 64000);
+				fx = rnd();
+				fy = rnd();
+				build(frames[i], dmac, smac, fsrc, daddr, fport, dport, fx, 0, 0x02);
+				break;
+			case 1:
+				build(frames[i], dmac, smac, daddr, fsrc, dport, fport, fy, fx + 1, 0x12);
+				break;
+			default:
+				build(frames[i], dmac, smac, fsrc, daddr, fport, dport, fx + 1, fy + 1,
+				      0x10);
+			}
+		}
 		while (done < n) {
 			k = sendmmsg(fd, msgs + done, n - done, 0);
 			if (k < 0) {

@@ -28,6 +28,7 @@ enum cli_opt {
 	OPT_MAX_HALFOPEN,
 	OPT_TIMEOUT,
 	OPT_EVENT_RATE,
+	OPT_MIRROR,
 };
 
 struct argp_option;

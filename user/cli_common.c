@@ -211,6 +211,9 @@ const struct argp_option load_options[] = {
 	  "half-open table size per family (default 65536)", 10 },
 	{ "timeout", OPT_TIMEOUT, "STATE=SEC", 0,
 	  "state timeout, e.g. ESTABLISHED=3600 or SYN_SENT=30s (repeatable)", 10 },
+	{ "mirror", OPT_MIRROR, NULL, 0,
+	  "IFACE receives a copy of both directions (a SPAN or TAP port): trust both "
+	  "directions arriving on ingress", 10 },
 	{ "event-rate", OPT_EVENT_RATE, "N", 0,
 	  "per-flow events per second per CPU before dropping (default 20000, 0: no limit)", 10 },
 	{ "verbose", OPT_VERBOSE, NULL, 0, "more messages (twice: libbpf debug)", 90 },
@@ -242,6 +245,9 @@ int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts 
 		return 0;
 	case OPT_FORCE:
 		o->force = true;
+		return 0;
+	case OPT_MIRROR:
+		o->mirror = true;
 		return 0;
 	case OPT_MAX_FLOWS:
 		if (parse_u64(arg, 16, 1u << 26, &v))

@@ -55,6 +55,8 @@ static const struct {
 	{ CT_ANOM_RST_OUT_OF_WINDOW, "RST_OUT_OF_WINDOW" },
 	{ CT_ANOM_MIDSTREAM, "MIDSTREAM" },
 	{ CT_ANOM_SEQ_WRAPPED, "SEQ_WRAPPED" },
+	{ CT_ANOM_RST_SEQ_INEXACT, "RST_SEQ_INEXACT" },
+	{ CT_ANOM_ONE_HOOK_BOTH_WAYS, "ONE_HOOK_BOTH_WAYS" },
 	{ CT_ANOM_ONE_SIDED, "ONE_SIDED" },
 	{ CT_ANOM_PREDICTABLE_ISN, "PREDICTABLE_ISN" },
 };
@@ -133,8 +135,11 @@ static __u64 acked(const struct flow *f, int s)
 
 	if (!d->pkts || !p->ack)
 		return 0;
-	/* an ack before the first byte (e.g. of a SYN) acks no data */
-	if (seq_before(p->ack, d->isn + 1))
+	/* an ack before the first byte (e.g. of a SYN) acks no data: its
+	 * offset lies beyond everything sent, while less than 4 GiB was (a
+	 * signed test would take 2 to 4 GiB acked for that too) */
+	if (!p->ack_wraps && d->bytes < 0xffff0000ull &&
+	    (__u32)(p->ack - (d->isn + 1)) > (__u32)(d->end - d->isn))
 		return 0;
 	fin_acked = (f->flags[s] & TCP_FL_FIN) && !seq_before(p->ack, d->end);
 	return ct_acked_bytes(d->isn, p->ack, p->ack_wraps, fin_acked);
@@ -174,9 +179,10 @@ static void derive(struct flow_view *v, __s64 time_off, __u64 now)
 
 	v->syn_rtt_us = -1;
 	v->ack_rtt_us = -1;
-	/* a stale SYN-ACK muddles which answer to time (Karn): no sample */
+	/* a stale SYN-ACK, or a SYN sent twice, muddles which answer to time
+	 * (Karn): no sample */
 	if ((f->ctl & CT_CTL_ISN_ORIG) && (f->ctl & CT_CTL_ISN_RESP) &&
-	    !(f->ctl & (CT_CTL_FIRST_RESP | CT_CTL_SIMOPEN)) &&
+	    !(f->ctl & (CT_CTL_FIRST_RESP | CT_CTL_SIMOPEN)) && !o->syn_again && !r->syn_again &&
 	    !(f->anomalies & CT_ANOM_BAD_SYNACK_ACK) && r->first_ns >= o->first_ns)
 		v->syn_rtt_us = (long long)((r->first_ns - o->first_ns) / 1000);
 	if (f->ctl & CT_CTL_ESTABLISHED_ONCE)

@@ -142,6 +142,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 		if (o->timeout_ns[i])
 			s->rodata->timeout_ns[i] = o->timeout_ns[i];
 	s->rodata->replay_mode = o->replay;
+	s->rodata->mirror_mode = o->mirror;
 	if (o->replay) {
 		s->rodata->event_mask = 1u << CT_EV_END;
 		bpf_map__set_max_entries(s->maps.events, 16u << 20);

@@ -33,6 +33,7 @@ struct ld_opts {
 	__u64 timeout_ns[CT_STATE_COUNT]; /* 0: default */
 	long long event_rate;	/* -1: default */
 	bool replay;		/* no interface: BPF_PROG_TEST_RUN with capture time */
+	bool mirror;		/* a mirror port: both directions arrive on ingress */
 };
 
 struct xdpct_bpf;

@@ -173,6 +173,8 @@ void print_flow_json(FILE *f, const struct flow_view *v, const char *iface)
 	jw_str(&w, "state", ct_state_name(v->state));
 	jw_str(&w, "conn_state", v->conn_state);
 	jw_str(&w, "history", v->history);
+	/* letters past the record's 12 slots were dropped (F, f, R, r never) */
+	jw_bool(&w, "history_truncated", (v->f.ctl & CT_CTL_HIST_FULL) != 0);
 	jw_arr_open(&w, "anomalies");
 	n = anomaly_names(v->anomalies, names, 32);
 	for (i = 0; i < n; i++)

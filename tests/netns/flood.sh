@@ -13,7 +13,7 @@ set -u
 
 TESTS="flood_alert_within_2s flood_victim_named flood_state_in_stats flood_syn_count_exact
 flood_established_survive flood_established_bytes_intact flood_no_established_eviction
-flood_end_event flash_crowd_no_alert normal_minute_no_alert stats_samples_without_detector
+flood_end_event forged_handshakes_evict_nothing flash_crowd_no_alert normal_minute_no_alert stats_samples_without_detector
 one_detector_publishes"
 need_root $TESTS || exit 0
 lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
@@ -32,7 +32,9 @@ wait_for 10 test -e /sys/fs/bpf/xdpct/$IF_S/meta
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 wait_listen $PORT
 bg_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT many $N 10 20 --hold 60 --sport 43000 >/dev/null
-n_est() { show_json | jq -r 'select(.orig_port >= 43000 and .orig_port < 43100 and .state == "ESTABLISHED" and .resp_bytes == 20) | .orig_port' | wc -l; }
+# ours: from the client's address (flood sources are random, their ports too)
+ours='select(.orig_addr == $c and .orig_port >= 43000 and .orig_port < 43100)'
+n_est() { show_json | jq -r --arg c $IP_C "$ours"' | select(.state == "ESTABLISHED" and .resp_bytes == 20) | .orig_port' | wc -l; }
 wait_eq 10 $N n_est
 
 syn0=$(stats_json | jq .syn_pkts)
@@ -61,9 +63,9 @@ expect_eq flood_state_in_stats "flood $IP_S:$PORT" "$mid"
 syn1=$(stats_json | jq .syn_pkts)
 expect_eq flood_syn_count_exact $FLOOD $((syn1 - syn0))
 expect_eq flood_established_survive $N "$(n_est)"
-bytes=$(show_json | jq -r 'select(.orig_port >= 43000 and .orig_port < 43100) | "\(.orig_bytes)/\(.resp_bytes)"' | sort -u)
+bytes=$(show_json | jq -r --arg c $IP_C "$ours"' | "\(.orig_bytes)/\(.resp_bytes)"' | sort -u)
 expect_eq flood_established_bytes_intact "74/20" "$bytes"
-[ "$bytes" = "74/20" ] || show_json | jq -c 'select(.orig_port >= 43000 and .orig_port < 43100 and .orig_bytes != 74)' >&2
+[ "$bytes" = "74/20" ] || show_json | jq -c --arg c $IP_C "$ours"' | select(.orig_bytes != 74)' >&2
 ev1=$(stats_json | jq .flows_evicted_established)
 evh=$(stats_json | jq .flows_evicted_halfopen)
 if [ "$ev1" -eq "$ev0" ] && [ "$evh" -gt 0 ]; then
@@ -80,6 +82,27 @@ if [ -n "$end" ]; then
 else
 	fail flood_end_event "no syn_flood_end within 8 s"
 fi
+
+# --- forged handshakes: one host sends SYN, SYN-ACK "from" the server, ACK ---
+# Each looks complete, but both directions came in through XDP: none may
+# take an established slot, count as a handshake or push a real flow out.
+FORGED=20000
+ev0=$(stats_json | jq .flows_evicted_established)
+hs0=$(stats_json | jq .handshakes_completed)
+in_c "$GEN" forge "$IF_C" "$mac" $IP_S $PORT $FORGED 60000 >/dev/null
+sleep 0.5
+ev1=$(stats_json | jq .flows_evicted_established)
+hs1=$(stats_json | jq .handshakes_completed)
+forged=$(show_json | jq -r 'select(.anomalies | index("ONE_HOOK_BOTH_WAYS")) | .map' | sort | uniq -c | xargs)
+got="$(n_est) $((ev1 - ev0)) $((hs1 - hs0))"
+if [ "$got" = "$N 0 0" ] && [ -n "$forged" ] && ! grep -q flows <<<"$forged"; then
+	ok "forged_handshakes_evict_nothing # $FORGED forged; flagged ONE_HOOK_BOTH_WAYS: $forged"
+else
+	fail forged_handshakes_evict_nothing "established/evicted/handshakes '$got', want '$N 0 0'; flagged: $forged"
+fi
+# its alert ends before the next part counts alerts
+two_ends() { [ "$(jq -c 'select(.event == "syn_flood_end")' "$OUT" | wc -l)" -ge 2 ]; }
+wait_for 10 two_ends
 
 # --- a flash crowd: 2000 real connections that complete --------------------
 n_alerts() { jq -c 'select(.event == "syn_flood_start")' "$OUT" | wc -l; }

@@ -61,18 +61,9 @@ struct trace {
 	__u64 now;
 	bool fast;		/* the last segment went through ct_track_fast */
 	__u8 dir;		/* direction of the last segment */
+	__u8 hook[2];		/* CT_HOOK_* of each host's segments, 0: not known */
 	struct ct_result res;
 };
-
-/* As ct_wants_flows in bpf/xdpct.bpf.c: the record leaves the half-open map. */
-static bool wants_flows(__u32 ctl)
-{
-	__u8 st = ctl & CT_CTL_STATE_MASK;
-
-	if (ctl & CT_CTL_ESTABLISHED_ONCE)
-		return true;
-	return (ctl & CT_CTL_REPLIED) && st >= CT_STATE_ESTABLISHED && st <= CT_STATE_LAST_ACK;
-}
 
 static void trace_init(struct trace *t)
 {
@@ -113,8 +104,8 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 		t->in_flows = false;
 	}
 	t->dir = ct_flow_dir(t->f.ctl, side);
-	ct_track(&t->f, &p, t->dir, t->now, timeouts, &t->res);
-	if (!t->in_flows && wants_flows(t->res.ctl))
+	ct_track(&t->f, &p, t->dir, t->hook[host], t->now, timeouts, &t->res);
+	if (!t->in_flows && ct_wants_flows(&t->f, t->res.ctl))
 		t->in_flows = true;
 	return &t->res;
 }
@@ -783,9 +774,18 @@ static void test_data_beyond_scaled_window_is_out_of_window(void **s)
 	struct trace t;
 
 	(void)s;
-	/* window 65535 << 7 = 8388480: 1 MB ahead is inside it */
+	/* RFC 7323 §2.2: the SYN-ACK's 65535 is not scaled, so right after
+	 * the handshake 1 MB ahead is outside the server's window */
 	trace_init(&t);
 	handshake(&t, x, y, 7);
+	seg(&t, CLI, ACK, x + 1 + 1000000, y + 1, 100, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+
+	/* once the server advertises 65535 << 7 = 8388480, it is inside */
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);
 	seg(&t, CLI, ACK, x + 1 + 1000000, y + 1, 100, WIN, NOWS);
 	assert_int_equal(t.res.new_anomalies, 0);
 	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
@@ -793,6 +793,7 @@ static void test_data_beyond_scaled_window_is_out_of_window(void **s)
 	/* 100 MB ahead is not */
 	trace_init(&t);
 	handshake(&t, x, y, 7);
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);
 	seg(&t, CLI, ACK, x + 1 + 100000000, y + 1, 100, WIN, NOWS);
 	assert_int_equal(t.res.new_anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
 	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
@@ -965,6 +966,295 @@ static void test_classify_order_rst_syn_fin_ack(void **s)
 	assert_int_equal(ct_classify(0), CT_CLASS_NONE);
 }
 
+/* ---- forged and blind segments, pickups (review of the tracker) ---- */
+
+/* One host sending both sides through ingress: the handshake is tracked
+ * but neither counted as two-way nor given an established-map slot. */
+static void test_forged_handshake_through_one_hook_stays_halfopen(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.hook[CLI] = t.hook[SRV] = CT_HOOK_INGRESS;
+	handshake(&t, x, y, NOWS);
+	assert_false(t.in_flows);
+	assert_false(ct_two_way(&t.f, t.f.ctl));
+	assert_int_equal(t.f.anomalies, CT_ANOM_ONE_HOOK_BOTH_WAYS);
+	/* and it is not kept for five days */
+	seg(&t, CLI, ACK, x + 1, y + 1, 10, WIN, NOWS);
+	assert_true(t.f.expires_ns - t.now <= CT_UNCONFIRMED_TIMEOUT_NS ||
+		    t.f.expires_ns - t.now == timeouts[CT_STATE_ESTABLISHED]);
+
+	/* the same handshake with the reply leaving through egress */
+	trace_init(&t);
+	t.hook[CLI] = CT_HOOK_INGRESS;
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	handshake(&t, x, y, NOWS);
+	assert_true(t.in_flows);
+	assert_true(ct_two_way(&t.f, t.f.ctl));
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].hooks, CT_HOOK_INGRESS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].hooks, CT_HOOK_EGRESS);
+}
+
+/* RFC 5961: an in-window reset not at the exact seq may be blind. It
+ * keeps the state, but shortens the timeout to CLOSE's. */
+static void test_inexact_rst_keeps_established_with_close_timeout(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, RST, x + 1 + 500000, 0, 0, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_SEQ_INEXACT);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_CLOSE]);
+	assert_string_equal(hist(&t), "ShAaR");
+	/* traffic goes on: the flow lives on with its own timeout */
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 10, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 10);
+}
+
+/* ... while a reset at the seq the peer acked, or right after the sender's
+ * own last segment, closes at once */
+static void test_exact_rst_closes(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 101, 0, WIN, NOWS);
+	seg(&t, CLI, RST, x + 101, 0, 0, 0, NOWS);	/* = the server's ack */
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.anomalies, 0);
+
+	/* data in flight, not yet acked: the RST follows the sender's end */
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, CLI, RST | ACK, x + 101, y + 1, 0, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+/* seed-notes §4: the client's RST for the stale SYN-ACK (seq = old ISN + 1)
+ * does not end its live attempt */
+static void test_rst_of_stale_attempt_keeps_live_handshake(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, CLI, SYN, 2000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 4000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
+	seg(&t, CLI, RST, 1001, 0, 0, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_SEQ_INEXACT);
+	seg(&t, SRV, SYN | ACK, 7000, 2001, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 2001, 7001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+	/* and the stale SYN-ACK left no sequence behind: a pure ACK of the
+	 * server counts no bytes */
+	seg(&t, SRV, ACK, 7001, 2001, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+}
+
+/* A stale SYN-ACK as the server's first packet, then its pure ACK: that
+ * side's sequence starts at the ACK, not at 0 */
+static void test_rejected_first_packet_leaves_no_byte_garbage(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 4000, 999, 0, WIN, NOWS);	/* acks nothing live */
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
+	seg(&t, SRV, ACK | PSH, 5501, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
+}
+
+/* TCP Fast Open: data on the SYN, acked by the SYN-ACK */
+static void test_fast_open_handshake_completes(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, x, 0, 100, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, y, x + 101, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_int_equal(t.f.anomalies, 0);
+	/* the server answers early, before the third ACK is seen */
+	seg(&t, SRV, ACK | PSH, y + 1, x + 101, 50, WIN, NOWS);
+	seg(&t, CLI, ACK, x + 101, y + 51, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 50);
+}
+
+/* Picked up mid-stream with the receiver's acks lagging behind the
+ * sender's first segment seen: no false 4 GiB ack wrap */
+static void test_pickup_with_lagging_acks_counts_no_wrap(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK | PSH, 101448, 9000, 1448, 502, NOWS);
+	seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
+	seg(&t, SRV, ACK, 9000, 102896, 0, 509, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack_wraps, 0);
+	assert_true(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+				   t.f.dir[CT_DIR_RESP].ack_wraps, 0) < 1ull << 20);
+
+	/* the other order: an ack first (its sender is the originator now),
+	 * then the segment it lags */
+	trace_init(&t);
+	seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
+	seg(&t, CLI, ACK | PSH, 101448, 9000, 1448, 502, NOWS);
+	seg(&t, SRV, ACK, 9000, 102896, 0, 509, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack_wraps, 0);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_RESP].isn, t.f.dir[CT_DIR_ORIG].ack,
+					t.f.dir[CT_DIR_ORIG].ack_wraps, 0), 2896);
+}
+
+/* An idle connection picked up through a keepalive (seq = snd_nxt - 1):
+ * its answer acks snd_nxt, which is valid, now and at the next probe */
+static void test_keepalive_pickup_is_valid(void **s)
+{
+	struct trace t;
+	int i;
+
+	(void)s;
+	trace_init(&t);
+	for (i = 0; i < 2; i++) {
+		seg(&t, CLI, ACK, 100000 - 1, 9000, 0, 502, NOWS);
+		assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+		seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
+		assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+		t.now += 75 * SEC;
+	}
+	assert_int_equal(t.f.anomalies & ~CT_ANOM_MIDSTREAM, 0);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+}
+
+/* A SYN with a new ISN once the SYN is answered: ignored (nf_conntrack),
+ * the live handshake completes */
+static void test_blind_syn_in_syn_recv_is_ignored(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, CLI, SYN, 777777, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 1000);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+}
+
+/* A SYN-ACK that arrives after the flow was picked up from later data does
+ * not rewind the responder's sequence, so no byte counts twice */
+static void test_late_synack_after_pickup_counts_no_byte_twice(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	seg(&t, SRV, ACK | PSH, 5001, 1001, 1000, WIN, NOWS);
+	seg(&t, SRV, ACK | PSH, 6001, 1001, 1000, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, SRV, ACK | PSH, 7001, 1001, 1000, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 3000);
+}
+
+/* A lone reset's payload (a diagnostic text) is not stream data */
+static void test_rst_payload_is_not_counted(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, SRV, RST | ACK, 5001, 1001, 40, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.dir[0].bytes + t.f.dir[1].bytes, 0);
+}
+
+/* The last slots of the history are kept for F, f, R, r */
+static void test_busy_history_keeps_close_letters(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);					/* ShA */
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);		/* D */
+	seg(&t, SRV, ACK | PSH, y + 1, x + 101, 100, WIN, NOWS);	/* d */
+	seg(&t, CLI, ACK | PSH, x + 1, y + 101, 100, WIN, NOWS);	/* T */
+	seg(&t, SRV, ACK | PSH, y + 1, x + 101, 100, WIN, NOWS);	/* t */
+	seg(&t, CLI, ACK, x + 101, y + 101, 0, 0, NOWS);		/* W */
+	seg(&t, SRV, ACK, y + 101, x + 101, 0, WIN, NOWS);		/* a: the 9th */
+	assert_string_equal(hist(&t), "ShADdTtW");
+	seg(&t, SRV, ACK, y + 101, x + 101, 0, 0, NOWS);		/* w: dropped */
+	assert_true(t.f.ctl & CT_CTL_HIST_FULL);
+	seg(&t, CLI, FIN | ACK, x + 101, y + 101, 0, WIN, NOWS);
+	seg(&t, SRV, FIN | ACK, y + 101, x + 102, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, x + 102, y + 102, 0, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShADdTtWFf");
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+}
+
+/* Karn: a SYN sent twice is marked, so its RTT is not taken */
+static void test_syn_sent_twice_is_marked(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].syn_again, 0);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].syn_again, 1);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].syn_again, 0);
+}
+
+/* A lone ACK nobody answered is established, but not for five days */
+static void test_unanswered_pickup_gets_short_timeout(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK, 1000, 5000, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.expires_ns, t.now + CT_UNCONFIRMED_TIMEOUT_NS);
+	seg(&t, SRV, ACK, 5000, 1000, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -998,6 +1288,20 @@ int main(void)
 		cmocka_unit_test(test_retransmitted_syn_without_reply_does_not_refresh_expiry),
 		cmocka_unit_test(test_flags_valid_rejects_impossible_combinations),
 		cmocka_unit_test(test_classify_order_rst_syn_fin_ack),
+		cmocka_unit_test(test_forged_handshake_through_one_hook_stays_halfopen),
+		cmocka_unit_test(test_inexact_rst_keeps_established_with_close_timeout),
+		cmocka_unit_test(test_exact_rst_closes),
+		cmocka_unit_test(test_rst_of_stale_attempt_keeps_live_handshake),
+		cmocka_unit_test(test_rejected_first_packet_leaves_no_byte_garbage),
+		cmocka_unit_test(test_fast_open_handshake_completes),
+		cmocka_unit_test(test_pickup_with_lagging_acks_counts_no_wrap),
+		cmocka_unit_test(test_keepalive_pickup_is_valid),
+		cmocka_unit_test(test_blind_syn_in_syn_recv_is_ignored),
+		cmocka_unit_test(test_late_synack_after_pickup_counts_no_byte_twice),
+		cmocka_unit_test(test_rst_payload_is_not_counted),
+		cmocka_unit_test(test_busy_history_keeps_close_letters),
+		cmocka_unit_test(test_syn_sent_twice_is_marked),
+		cmocka_unit_test(test_unanswered_pickup_gets_short_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

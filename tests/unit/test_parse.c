@@ -466,7 +466,7 @@ static void test_ipv6_extension_chain_reaches_tcp(void **s)
 	ext6(&fr, NH_ROUTING);
 	ext6(&fr, NH_DSTOPTS);
 	ext6(&fr, NH_FRAG);
-	frag6(&fr, PROTO_TCP, 0, true);
+	frag6(&fr, PROTO_TCP, 0, false);	/* an atomic fragment: a whole packet */
 	tcp(&fr, 5, TCP_FL_ACK | TCP_FL_PSH, NULL, 0, 12);
 	assert_int_equal(fr.l4_off, 14 + 40 + 32);
 	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
@@ -528,7 +528,7 @@ static void test_ipv6_ext_headers_beyond_payload_len_are_truncated(void **s)
 	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_IPV6_EXT_TRUNCATED));
 }
 
-static void test_ipv6_non_first_fragment_is_fragment(void **s)
+static void test_ipv6_fragments_are_not_tracked(void **s)
 {
 	struct pkt_info pi;
 	struct frame fr;
@@ -546,9 +546,16 @@ static void test_ipv6_non_first_fragment_is_fragment(void **s)
 	frag6(&fr, PROTO_TCP, 1, false);
 	put(&fr, NULL, 100);
 	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_FRAGMENT);
+
+	/* and the first (offset 0, M set), though it holds the TCP header */
+	eth(&fr, ETH_P_IPV6_);
+	ipv6(&fr, NH_FRAG, 8 + 20);
+	frag6(&fr, PROTO_TCP, 0, true);
+	tcp(&fr, 5, TCP_FL_RST, NULL, 0, 0);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_FRAGMENT);
 }
 
-static void test_ipv4_non_first_fragment_is_fragment(void **s)
+static void test_ipv4_fragments_are_not_tracked(void **s)
 {
 	struct pkt_info pi;
 	struct frame fr;
@@ -559,12 +566,12 @@ static void test_ipv4_non_first_fragment_is_fragment(void **s)
 	put(&fr, NULL, 40);
 	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_FRAGMENT);
 
-	/* the first fragment (MF set, offset 0) carries the TCP header */
+	/* the first fragment (MF set, offset 0) carries the TCP header, but
+	 * the host may never reassemble it: not tracked either */
 	eth(&fr, ETH_P_IP_);
 	ipv4(&fr, 5, PROTO_TCP, 0x2000, 20 + 8);
-	tcp(&fr, 5, TCP_FL_ACK, NULL, 0, 8);
-	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
-	assert_v4_tcp(&pi, 8);
+	tcp(&fr, 5, TCP_FL_RST, NULL, 0, 8);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_FRAGMENT);
 }
 
 static void test_ipv6_payload_len_beyond_frame_is_bad_length(void **s)
@@ -876,8 +883,8 @@ int main(void)
 		cmocka_unit_test(test_ipv6_six_extension_headers_are_parsed),
 		cmocka_unit_test(test_ipv6_seven_extension_headers_are_too_deep),
 		cmocka_unit_test(test_ipv6_ext_headers_beyond_payload_len_are_truncated),
-		cmocka_unit_test(test_ipv6_non_first_fragment_is_fragment),
-		cmocka_unit_test(test_ipv4_non_first_fragment_is_fragment),
+		cmocka_unit_test(test_ipv6_fragments_are_not_tracked),
+		cmocka_unit_test(test_ipv4_fragments_are_not_tracked),
 		cmocka_unit_test(test_ipv6_payload_len_beyond_frame_is_bad_length),
 		cmocka_unit_test(test_tcp_doff_below_5_is_bad_doff),
 		cmocka_unit_test(test_tcp_doff_beyond_segment_is_bad_doff),
