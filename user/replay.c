@@ -62,7 +62,6 @@ void replay_zeek_timeouts(struct ld_opts *o)
 static error_t replay_parse(int key, char *arg, struct argp_state *state)
 {
 	struct replay_args *a = state->input;
-	__u64 v;
 
 	switch (key) {
 	case ARGP_KEY_ARG:
@@ -86,21 +85,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CONNTRACK:
 		a->conntrack = true;
 		return 0;
-	case OPT_TIMEOUT:
-		if (ld_parse_timeout(&a->ld, arg))
-			argp_error(state, "--timeout wants STATE=SECONDS, not '%s'", arg);
-		return 0;
-	case OPT_MAX_FLOWS:
-		if (parse_u64(arg, 16, 1u << 26, &v))
-			argp_error(state, "--max-flows must be a number from 16 to %u", 1u << 26);
-		a->ld.max_flows = v;
-		a->ld.max_halfopen = v;
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		/* --timeout, --max-flows, --verbose: as attach takes them */
+		return parse_load_opt(key, arg, state, &a->ld);
 	}
 }
 
