@@ -203,7 +203,10 @@ static int cmd_prog(const char *out)
 
 	libbpf_set_print(NULL);
 	b = bench_bpf__open_and_load();
+	/* both directions of the measured flows go through xdpct_xdp, as on a
+	 * mirror port: without --mirror they would be taken for forged */
 	ld_opts_init(&o);
+	o.mirror = true;
 	o.max_flows = BIG;
 	o.max_halfopen = BIG;
 	if (!b || ld_load(&big, &o)) {
@@ -211,6 +214,7 @@ static int cmd_prog(const char *out)
 		return 1;
 	}
 	ld_opts_init(&o);
+	o.mirror = true;
 	if (ld_load(&dflt, &o))
 		return 1;
 	xdp = bpf_program__fd(big.skel->progs.xdpct_xdp);

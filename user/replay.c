@@ -277,7 +277,7 @@ int cmd_replay(int argc, char **argv)
 	const u_char *pkt;
 	__u8 frame[FRAME_MAX];
 	__u64 n = 0, short_frames = 0, t0, t1, last_ts = 0, created_at_sweep = 0;
-	__u64 table, sweep_every;
+	__u64 table, check_every;
 	int dlt, prog_fd, ret, rc = EXIT_OK;
 	struct ld ld;
 	pcap_t *p;
@@ -293,7 +293,7 @@ int cmd_replay(int argc, char **argv)
 		a.ld.max_halfopen = table;
 	if (a.ld.max_halfopen < table)
 		table = a.ld.max_halfopen;
-	sweep_every = table / 4 < CONSUME_EVERY ? table / 4 : CONSUME_EVERY;
+	check_every = table / 4 < CONSUME_EVERY ? table / 4 : CONSUME_EVERY;
 	if (!a.conntrack)
 		replay_zeek_timeouts(&a.ld);
 
@@ -346,12 +346,13 @@ int cmd_replay(int argc, char **argv)
 		}
 		if (++n % CONSUME_EVERY == 0)
 			ring_buffer__consume(rb);
-		/* a packet creates at most one flow, so checking every
-		 * quarter table of packets sweeps before half a table of new
-		 * flows could push out any that are open: flows that ended
-		 * leave the maps when they are swept or at the end, not before */
-		if (n % sweep_every == 0 && !stats_read(ld.fds.stats, st) &&
-		    st[HOOK_XDP].flows_created - created_at_sweep >= sweep_every) {
+		/* a packet creates at most one flow: checking at most every
+		 * quarter table of packets and sweeping once a quarter table of
+		 * flows was created since the last sweep keeps the flows that
+		 * ended from pushing out open ones (they leave the maps when
+		 * swept or at the end, not before) */
+		if (n % check_every == 0 && !stats_read(ld.fds.stats, st) &&
+		    st[HOOK_XDP].flows_created - created_at_sweep >= table / 4) {
 			if (!ended.err)
 				ended.err = sweep_expired(&ld.fds, last_ts, &fv);
 			created_at_sweep = st[HOOK_XDP].flows_created;
