@@ -75,6 +75,9 @@ lab_cleanup() {
 	ip netns del "$NS_C" 2>/dev/null
 	ip netns del "$NS_S" 2>/dev/null
 	rm -rf /sys/fs/bpf/xdpct/$IF_S 2>/dev/null
+	# a test's extra namespaces and pin directories (their hooks go with them)
+	for p in ${LAB_EXTRA_NS:-}; do ip netns del "$p" 2>/dev/null; done
+	for p in ${LAB_EXTRA_PINS:-}; do rm -rf "/sys/fs/bpf/xdpct/$p" 2>/dev/null; done
 	true
 }
 

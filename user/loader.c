@@ -191,47 +191,85 @@ static void prog_name_by_id(__u32 id, char *name, size_t len)
 	close(fd);
 }
 
-/* xdp_link_detach_iface - detach whatever XDP link holds ifindex. */
-static int xdp_link_detach_iface(int ifindex)
+/*
+ * xdp_link_detach_prog - detach the XDP link that holds prog_id on ifindex.
+ *
+ * Link ids are global but an ifindex is only unique within a network
+ * namespace, and bpf_link_info does not say which namespace a link's device
+ * is in: an interface of the same index elsewhere can hold a link too. So the
+ * link must carry the very program that this namespace's netlink query
+ * reported, and be the only such link; anything else is left alone.
+ * Returns 1 when detached, 0 when no link holds it, -ENOTUNIQ when several do.
+ */
+static int xdp_link_detach_prog(int ifindex, __u32 prog_id)
 {
-	__u32 id = 0;
-	int found = 0;
+	__u32 id = 0, match = 0;
+	int n = 0, fd;
 
 	while (!bpf_link_get_next_id(id, &id)) {
 		struct bpf_link_info info = {};
 		__u32 len = sizeof(info);
-		int fd = bpf_link_get_fd_by_id(id);
 
+		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
-		    info.xdp.ifindex == (__u32)ifindex) {
-			if (!bpf_link_detach(fd))
-				found++;
+		    info.xdp.ifindex == (__u32)ifindex && info.prog_id == prog_id) {
+			match = id;
+			n++;
 		}
 		close(fd);
 	}
-	return found;
+	if (n != 1)
+		return n ? -ENOTUNIQ : 0;
+	fd = bpf_link_get_fd_by_id(match);
+	if (fd < 0)
+		return fd;
+	n = bpf_link_detach(fd) ? -errno : 1;
+	close(fd);
+	return n;
 }
 
-/* xdp_remove - remove the XDP program from ifindex, by link or by netlink. */
-static int xdp_remove(int ifindex)
+/*
+ * xdp_remove - remove the XDP program prog_id from ifindex: by netlink when
+ * it was attached that way, else by its link (see xdp_link_detach_prog).
+ */
+static int xdp_remove(const char *ifname, int ifindex, __u32 prog_id)
 {
+	static const __u32 modes[] = { XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE, XDP_FLAGS_HW_MODE };
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int err;
+	__u32 ids[3];
+	int i, err;
 
-	if (xdp_link_detach_iface(ifindex) > 0)
-		return 0;
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err)
 		return err;
-	if (q.skb_prog_id)
-		err = bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
-	if (!err && q.drv_prog_id)
-		err = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-	if (!err && q.hw_prog_id)
-		err = bpf_xdp_detach(ifindex, XDP_FLAGS_HW_MODE, NULL);
-	return err;
+	ids[0] = q.skb_prog_id;
+	ids[1] = q.drv_prog_id;
+	ids[2] = q.hw_prog_id;
+	for (i = 0; i < 3; i++) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, ao, .old_prog_fd = -1);
+		int fd;
+
+		if (ids[i] != prog_id)
+			continue;
+		/* only while prog_id is still the one attached there */
+		fd = bpf_prog_get_fd_by_id(prog_id);
+		if (fd < 0)
+			return fd;
+		ao.old_prog_fd = fd;
+		err = bpf_xdp_detach(ifindex, modes[i] | XDP_FLAGS_REPLACE, &ao);
+		close(fd);
+		if (err != -EBUSY)
+			return err;
+		/* attached by a bpf_link: netlink may not remove it */
+		err = xdp_link_detach_prog(ifindex, prog_id);
+		if (err == -ENOTUNIQ)
+			pr_err("%s: XDP program id %u is held by several links that cannot be told "
+			       "apart from here ('bpftool link' lists them)", ifname, prog_id);
+		return err < 0 ? err : err ? 0 : -EBUSY;
+	}
+	return 0;
 }
 
 static int pin_dir(const char *ifname, char *dir, size_t len)
@@ -315,6 +353,31 @@ static bool elsewhere(const struct xdpct_meta *m)
 	if (m->owner_mode == OWNER_RUN)
 		return owner_alive(m);
 	return netns_exists(m->netns_dev, m->netns_ino);
+}
+
+bool ld_stale(const struct xdpct_meta *m, char *why, size_t len)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE];
+
+	if (m->magic != XDPCT_META_MAGIC)
+		return false;
+	if (m->owner_mode == OWNER_RUN && !owner_alive(m)) {
+		snprintf(why, len, "the xdpct run that attached it (pid %u) is gone", m->owner_pid);
+		return true;
+	}
+	if (other_ns(m))	/* its interface is not visible from here */
+		return false;
+	if (!if_indextoname(m->ifindex, name) || strcmp(name, m->ifname)) {
+		snprintf(why, len, "its interface is gone");
+		return true;
+	}
+	if (!bpf_xdp_query(m->ifindex, 0, &q) && q.prog_id != m->xdp_prog_id &&
+	    q.drv_prog_id != m->xdp_prog_id && q.skb_prog_id != m->xdp_prog_id) {
+		snprintf(why, len, "its XDP program was removed from the interface");
+		return true;
+	}
+	return false;
 }
 
 int ld_check_iface(const char *ifname)
@@ -404,13 +467,12 @@ int ld_prepare(struct ld *ld, const struct ld_opts *o)
 			pr_warn("%s: replacing XDP program id %u name '%s' (--force)", o->ifname,
 				ids[i], name);
 		}
-		err = xdp_remove(ld->ifindex);
-		if (err) {
+		err = xdp_remove(o->ifname, ld->ifindex, ids[i]);
+		if (err && err != -ENOTUNIQ)
 			pr_err("%s: removing XDP program id %u failed: %s", o->ifname, ids[i],
 			       strerror(-err));
+		if (err)
 			return err;
-		}
-		break;
 	}
 	return 0;
 }
@@ -732,15 +794,9 @@ int ld_detach_iface(const char *ifname, bool quiet)
 	/* the interface may be gone (then its hooks went with it), re-created,
 	 * or in another (dead) namespace: only then are its hooks left alone */
 	if (!err && ifindex && m.ifindex == (__u32)ifindex && !other_ns(&m)) {
-		if (!detach_pinned_link(dir, "xdp_link")) {
-			LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-			/* a killed run's link went with it; check nothing of ours stayed */
-			if (!bpf_xdp_query(ifindex, 0, &q) && q.prog_id &&
-			    (q.prog_id == m.xdp_prog_id || q.drv_prog_id == m.xdp_prog_id ||
-			     q.skb_prog_id == m.xdp_prog_id))
-				xdp_remove(ifindex);
-		}
+		/* a killed run's link went with it; check nothing of ours stayed */
+		if (!detach_pinned_link(dir, "xdp_link") && m.xdp_prog_id)
+			xdp_remove(ifname, ifindex, m.xdp_prog_id);
 		if (m.tc_mode == XDPCT_TC_TCX) {
 			/* a killed run's link went with it; a pinned one is here */
 			detach_pinned_link(dir, "tc_link");

@@ -61,6 +61,12 @@ int ld_parse_timeout(struct ld_opts *o, const char *arg);
 /* ld_load - open the skeleton, apply the knobs, load it. 0 or -errno. */
 int ld_load(struct ld *ld, const struct ld_opts *o);
 
+/*
+ * ld_stale - pins nobody fills any more: their run died, or their interface
+ * or XDP program is gone. Says why in why.
+ */
+bool ld_stale(const struct xdpct_meta *m, char *why, size_t len);
+
 /* ld_check_iface - ifname is valid and exists: its ifindex, or -errno (printed). */
 int ld_check_iface(const char *ifname);
 

@@ -174,12 +174,21 @@ static int for_each_iface(const struct show_args *a,
 	if (n < 0)
 		return EXIT_RUNTIME;
 	for (i = 0; i < n; i++) {
+		struct xdpct_meta m;
 		struct xdpct_fds fds;
+		char why[96];
+		int err = cli_open_iface(names[i], &fds, &m);
 
-		if (cli_open_iface(names[i], &fds, NULL)) {
+		if (err == -EPERM || err == -EACCES)
+			return EXIT_RUNTIME;	/* said once: the same for every one */
+		if (err) {
 			rc = EXIT_RUNTIME;
 			continue;
 		}
+		/* what is shown is then a last picture, not live tracking */
+		if (ld_stale(&m, why, sizeof(why)))
+			pr_warn("%s: not tracking: %s; these are the last figures ('xdpct detach "
+				"%s' cleans up)", names[i], why, names[i]);
 		/* name the interface in the output when there may be several */
 		if (fn(names[i], n > 1 || !a->ifname ? names[i] : NULL, &fds, a))
 			rc = EXIT_RUNTIME;

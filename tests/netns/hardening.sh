@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 
 TESTS="hook_foreign_tc_kept hook_foreign_tc_runs hook_their_clsact_kept hook_attach_twice_changes_nothing
-restart_sigkill_run_cleanup restart_sigkill_detach_cleanup restart_persistent_no_process
+hook_same_ifindex_other_netns_kept restart_sigkill_run_cleanup restart_stale_pins_warned restart_sigkill_detach_cleanup restart_persistent_no_process
 restart_detach_deleted_iface full_evictions_counted full_newest_listed full_established_only_after_halfopen
 full_no_crash priv_pins_0600 priv_nonroot_show priv_nonroot_stats priv_run_drops_caps"
 need_root $TESTS || exit 0
@@ -37,6 +37,31 @@ if [ "${n_egress:-0}" -gt 0 ]; then ok "hook_foreign_tc_runs # $n_egress egress 
 expect_eq hook_their_clsact_kept 1 "$(has_clsact)"
 tc -n "$NS_S" qdisc del dev "$IF_S" clsact
 
+# --- an interface of the same index in another namespace is never touched -------
+# ifindexes are per namespace, link ids are global: --force and detach must not
+# remove an XDP link that sits on another namespace's interface of our index.
+NS_X=xct-x-$LAB_ID
+IF_X=xcx$LAB_ID
+LAB_EXTRA_NS=$NS_X
+LAB_EXTRA_PINS=$IF_X
+idx=$(ip -n "$NS_S" -j link show "$IF_S" | jq '.[0].ifindex')
+ip netns add "$NS_X"
+ip -n "$NS_X" link add "$IF_X" index "$idx" type veth peer name "xcy$LAB_ID" index $((idx + 300))
+ip -n "$NS_X" link set "$IF_X" up
+ip -n "$NS_X" link set "xcy$LAB_ID" up
+nsenter --net=/run/netns/$NS_X "$XDPCT" attach "$IF_X" >/dev/null 2>&1
+x_name() { ip -n "$NS_X" link show "$IF_X" 2>/dev/null | sed -n 's/.*prog\/xdp id [0-9]* name \([^ ]*\).*/\1/p'; }
+x_before=$(x_name)
+ip -n "$NS_S" link set dev "$IF_S" xdpgeneric obj "$PASS_OBJ" sec xdp 2>/dev/null
+out=$(in_s "$XDPCT" attach "$IF_S" --force 2>&1)
+rc=$?
+s_forced=$(xdp_name)
+in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
+got="idx=$(ip -n "$NS_X" -j link show "$IF_X" | jq '.[0].ifindex') rc=$rc here=$s_forced,$(xdp_name) there=$x_before,$(x_name)"
+expect_eq hook_same_ifindex_other_netns_kept "idx=$idx rc=0 here=xdpct_xdp, there=xdpct_xdp,xdpct_xdp" "$got"
+nsenter --net=/run/netns/$NS_X "$XDPCT" detach "$IF_X" >/dev/null 2>&1
+ip netns del "$NS_X"
+
 # --- attaching twice says so and changes nothing ------------------------------
 in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
 snap() { echo "$(xdp_name) $(ip -n "$NS_S" link show "$IF_S" | grep -o 'prog/xdp id [0-9]*') $(bpftool link show -j | jq -c '[.[] | select(.type == 11) | .id]') $(stat -c %i /sys/fs/bpf/xdpct/$IF_S/flows)"; }
@@ -62,6 +87,10 @@ kill -KILL $BG_PID
 wait $BG_PID 2>/dev/null
 # the links went with the process; the pins stay until someone cleans up
 left="$(our_tc) $(pins)"
+# and show says it is looking at a dead picture
+said=$(in_s "$XDPCT" show "$IF_S" 2>&1 >/dev/null)
+if grep -q "not tracking: the xdpct run that attached it (pid $BG_PID) is gone" <<<"$said"; then
+	ok restart_stale_pins_warned; else fail restart_stale_pins_warned "said: $said"; fi
 out=$(in_s timeout 10 "$XDPCT" run "$IF_S" --interval 3600 2>&1 & sleep 3; pkill -INT -f "xdpct run $IF_S"; wait)
 if [ "${left%% *}" -eq 0 ] && [ "${left##* }" -gt 0 ] && grep -q "cleaning up after an earlier run" <<<"$out" &&
 	grep -q "tracking" <<<"$out" && [ "$(our_tc)" -eq 0 ] && [ "$(pins)" -eq 0 ]; then
