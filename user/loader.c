@@ -715,6 +715,33 @@ fail:
 	return err;
 }
 
+static __u32 map_id(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+}
+
+/*
+ * pins_ours - the pin directory still holds this process's maps (the flow map
+ * is pinned first): not a later attachment's, made after someone removed ours.
+ */
+static bool pins_ours(const struct ld *ld)
+{
+	char path[PATH_MAX + 8];
+	__u32 id;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/flows", ld->dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return true;	/* none left: removing the rest is harmless */
+	id = map_id(fd);
+	close(fd);
+	return id == map_id(ld->fds.flows);
+}
+
 int ld_detach_self(struct ld *ld)
 {
 	if (ld->xdp_link_fd >= 0) {
@@ -733,7 +760,11 @@ int ld_detach_self(struct ld *ld)
 		ld->clsact_created = false;
 	}
 	if (ld->pinned) {
-		unpin_all(ld->dir);
+		if (pins_ours(ld))
+			unpin_all(ld->dir);
+		else
+			pr_warn("%s: %s now belongs to another attachment, left as it is",
+				ld->ifname, ld->dir);
 		ld->pinned = false;
 	}
 	return 0;

@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 
 TESTS="hook_foreign_tc_kept hook_foreign_tc_runs hook_their_clsact_kept hook_attach_twice_changes_nothing
-hook_same_ifindex_other_netns_kept restart_sigkill_run_cleanup restart_stale_pins_warned restart_sigkill_detach_cleanup restart_persistent_no_process
+hook_same_ifindex_other_netns_kept restart_sigkill_run_cleanup restart_stale_pins_warned restart_sigkill_detach_cleanup restart_run_pins_replaced_kept restart_persistent_no_process
 restart_detach_deleted_iface full_evictions_counted full_newest_listed full_established_only_after_halfopen
 full_no_crash priv_pins_0600 priv_nonroot_show priv_nonroot_stats priv_run_drops_caps"
 need_root $TESTS || exit 0
@@ -106,6 +106,21 @@ out=$(in_s "$XDPCT" detach "$IF_S" 2>&1)
 rc=$?
 if [ $rc -eq 0 ] && [ "$(our_tc)" -eq 0 ] && [ "$(pins)" -eq 0 ] && [ -z "$(xdp_name)" ]; then
 	ok restart_sigkill_detach_cleanup; else fail restart_sigkill_detach_cleanup "rc=$rc $out"; fi
+
+# --- a run whose pins someone removed and re-made by attach: its exit leaves
+# the new attachment alone (its own link is the one attach replaced)
+bg_s "$XDPCT" run "$IF_S" --interval 3600 >/dev/null 2>&1
+run_pid=$BG_PID
+wait_for 10 test -e /sys/fs/bpf/xdpct/$IF_S/meta
+rm -rf /sys/fs/bpf/xdpct/$IF_S
+out=$(in_s "$XDPCT" attach "$IF_S" 2>&1)
+rc=$?
+new_id=$(ip -n "$NS_S" link show "$IF_S" | grep -o 'prog/xdp id [0-9]*')
+kill -INT $run_pid
+wait $run_pid 2>/dev/null
+got="rc=$rc $(grep -c "removing a stale xdpct XDP program" <<<"$out") $([ -e /sys/fs/bpf/xdpct/$IF_S/meta ] && echo pinned) $(xdp_name) $([ "$new_id" = "$(ip -n "$NS_S" link show "$IF_S" | grep -o 'prog/xdp id [0-9]*')" ] && echo same)"
+expect_eq restart_run_pins_replaced_kept "rc=0 1 pinned xdpct_xdp same" "$got"
+in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
 
 # --- detach after the interface was deleted ---------------------------------------
 ip -n "$NS_S" link add xctdel$LAB_ID type veth peer name xctdep$LAB_ID
