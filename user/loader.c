@@ -230,23 +230,35 @@ static int xdp_link_detach_prog(int ifindex, __u32 prog_id)
 	return n;
 }
 
+/* XDP attach modes, in the order xdp_ids reports their programs */
+static const __u32 xdp_modes[3] = { XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE, XDP_FLAGS_HW_MODE };
+
+/* xdp_ids - the program attached in each of xdp_modes on ifindex (0: none). */
+static int xdp_ids(int ifindex, __u32 ids[3])
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err = bpf_xdp_query(ifindex, 0, &q);
+
+	if (err)
+		return err;
+	ids[0] = q.skb_prog_id;
+	ids[1] = q.drv_prog_id;
+	ids[2] = q.hw_prog_id;
+	return 0;
+}
+
 /*
  * xdp_remove - remove the XDP program prog_id from ifindex: by netlink when
  * it was attached that way, else by its link (see xdp_link_detach_prog).
  */
 static int xdp_remove(const char *ifname, int ifindex, __u32 prog_id)
 {
-	static const __u32 modes[] = { XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE, XDP_FLAGS_HW_MODE };
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	__u32 ids[3];
 	int i, err;
 
-	err = bpf_xdp_query(ifindex, 0, &q);
+	err = xdp_ids(ifindex, ids);
 	if (err)
 		return err;
-	ids[0] = q.skb_prog_id;
-	ids[1] = q.drv_prog_id;
-	ids[2] = q.hw_prog_id;
 	for (i = 0; i < 3; i++) {
 		LIBBPF_OPTS(bpf_xdp_attach_opts, ao, .old_prog_fd = -1);
 		int fd;
@@ -258,7 +270,7 @@ static int xdp_remove(const char *ifname, int ifindex, __u32 prog_id)
 		if (fd < 0)
 			return fd;
 		ao.old_prog_fd = fd;
-		err = bpf_xdp_detach(ifindex, modes[i] | XDP_FLAGS_REPLACE, &ao);
+		err = bpf_xdp_detach(ifindex, xdp_modes[i] | XDP_FLAGS_REPLACE, &ao);
 		close(fd);
 		if (err != -EBUSY)
 			return err;
@@ -267,7 +279,9 @@ static int xdp_remove(const char *ifname, int ifindex, __u32 prog_id)
 		if (err == -ENOTUNIQ)
 			pr_err("%s: XDP program id %u is held by several links that cannot be told "
 			       "apart from here ('bpftool link' lists them)", ifname, prog_id);
-		return err < 0 ? err : err ? 0 : -EBUSY;
+		if (err == 0)	/* no link holds it either */
+			return -EBUSY;
+		return err < 0 ? err : 0;
 	}
 	return 0;
 }
@@ -357,8 +371,8 @@ static bool elsewhere(const struct xdpct_meta *m)
 
 bool ld_stale(const struct xdpct_meta *m, char *why, size_t len)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	char name[IF_NAMESIZE];
+	__u32 ids[3];
 
 	if (m->magic != XDPCT_META_MAGIC)
 		return false;
@@ -372,8 +386,8 @@ bool ld_stale(const struct xdpct_meta *m, char *why, size_t len)
 		snprintf(why, len, "its interface is gone");
 		return true;
 	}
-	if (!bpf_xdp_query(m->ifindex, 0, &q) && q.prog_id != m->xdp_prog_id &&
-	    q.drv_prog_id != m->xdp_prog_id && q.skb_prog_id != m->xdp_prog_id) {
+	if (!xdp_ids((int)m->ifindex, ids) && ids[0] != m->xdp_prog_id &&
+	    ids[1] != m->xdp_prog_id && ids[2] != m->xdp_prog_id) {
 		snprintf(why, len, "its XDP program was removed from the interface");
 		return true;
 	}
@@ -398,7 +412,6 @@ int ld_check_iface(const char *ifname)
 
 int ld_prepare(struct ld *ld, const struct ld_opts *o)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct xdpct_meta m;
 	__u32 ids[3];
 	int i, err;
@@ -443,14 +456,11 @@ int ld_prepare(struct ld *ld, const struct ld_opts *o)
 		ld_detach_iface(o->ifname, true);
 	}
 
-	err = bpf_xdp_query(ld->ifindex, 0, &q);
+	err = xdp_ids(ld->ifindex, ids);
 	if (err) {
 		pr_err("%s: querying XDP failed: %s", o->ifname, strerror(-err));
 		return err;
 	}
-	ids[0] = q.drv_prog_id;
-	ids[1] = q.skb_prog_id;
-	ids[2] = q.hw_prog_id;
 	for (i = 0; i < 3; i++) {
 		char name[BPF_OBJ_NAME_LEN];
 
