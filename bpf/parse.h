@@ -182,6 +182,7 @@ static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u3
 	pi->saddr[1] = pi->saddr[2] = pi->saddr[3] = 0;
 	pi->daddr[1] = pi->daddr[2] = pi->daddr[3] = 0;
 	*l4_len = tot - hlen;
+	pi->seg.ip_len = tot;
 	c->pos = (void *)iph + hlen;
 	return PARSE_TCP;
 }
@@ -251,6 +252,7 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 	__builtin_memcpy(pi->saddr, &ip6->saddr, 16);
 	__builtin_memcpy(pi->daddr, &ip6->daddr, 16);
 	*l4_len = plen - ext;
+	pi->seg.ip_len = plen + sizeof(*ip6);
 	return PARSE_TCP;
 }
 

@@ -20,6 +20,7 @@ struct ct_pkt {
 	__u32 ack;
 	__u32 len;	/* TCP payload bytes */
 	__u32 segs;	/* wire segments it stands for (GSO), >= 1 */
+	__u32 ip_len;	/* IP total length (header + payload) of the frame */
 	__u16 win;	/* raw window field */
 	__u8 flags;
 	__u8 wscale;	/* window scale option, CT_WSCALE_NONE if absent */
@@ -105,6 +106,18 @@ static __always_inline void ct_flow_init(struct flow *f, __u8 sender_side, __u8 
 	f->wscale[1] = CT_WSCALE_NONE;
 }
 
+/*
+ * ct_ip_bytes - IP-layer bytes a segment stands for on the wire: a GSO
+ * super-packet of segs segments carries its headers once, the wire segs
+ * times (Zeek's orig_ip_bytes, IPFIX octetDeltaCount).
+ */
+static __always_inline __u64 ct_ip_bytes(const struct ct_pkt *p)
+{
+	__u32 hdr = p->ip_len > p->len ? p->ip_len - p->len : 0;
+
+	return (__u64)p->ip_len + (__u64)(p->segs > 1 ? p->segs - 1 : 0) * hdr;
+}
+
 /* ct_flow_dir - direction (enum ct_dir) of a segment sent by canonical side. */
 static __always_inline __u8 ct_flow_dir(__u32 ctl, __u8 sender_side)
 {
@@ -161,6 +174,7 @@ static __always_inline int ct_track_fast(struct flow *f, const struct ct_pkt *p,
 	if (p->win > sd->max_win)
 		sd->max_win = p->win;
 	__sync_fetch_and_add(&sd->pkts, p->segs);
+	__sync_fetch_and_add(&sd->ip_bytes, ct_ip_bytes(p));
 	if (now > sd->last_ns)
 		sd->last_ns = now;
 	f->expires_ns = now + est_timeout_ns;
@@ -536,6 +550,7 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 		sd->syn_again = 1;
 
 	__sync_fetch_and_add(&sd->pkts, p->segs);
+	__sync_fetch_and_add(&sd->ip_bytes, ct_ip_bytes(p));
 	if (w->new_bytes)
 		__sync_fetch_and_add(&sd->bytes, w->new_bytes);
 	if (!w->sd_seen)

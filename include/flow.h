@@ -155,12 +155,13 @@ struct flow_dir {
 	__u16 syn_again : 1;	/* this side sent its SYN (or SYN-ACK) more than once */
 	__u64 pkts;
 	__u64 bytes;		/* TCP payload bytes */
+	__u64 ip_bytes;		/* IP-layer bytes of every packet (retransmissions too) */
 	__u64 first_ns;		/* CLOCK_MONOTONIC (capture time in replay) */
 	__u64 last_ns;
 };
 
 /*
- * The flow record: 128 bytes. dir[0] is the originator, dir[1] the
+ * The flow record: 144 bytes. dir[0] is the originator, dir[1] the
  * responder; which canonical key side is the originator is in ctl.
  */
 struct flow {

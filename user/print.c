@@ -184,6 +184,8 @@ void print_flow_json(FILE *f, const struct flow_view *v, const char *iface)
 	jw_u64(&w, "orig_bytes", v->f.dir[0].bytes);
 	jw_u64(&w, "resp_pkts", v->f.dir[1].pkts);
 	jw_u64(&w, "resp_bytes", v->f.dir[1].bytes);
+	jw_u64(&w, "orig_ip_bytes", v->f.dir[0].ip_bytes);
+	jw_u64(&w, "resp_ip_bytes", v->f.dir[1].ip_bytes);
 	jw_u64(&w, "orig_acked", v->orig_acked);
 	jw_u64(&w, "resp_acked", v->resp_acked);
 	for (i = 0; i < 2; i++) {
