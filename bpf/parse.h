@@ -322,6 +322,7 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 	pi->seg.flags = flags;
 	pi->seg.len = l4_len - hlen;
 	pi->seg.wscale = CT_WSCALE_NONE;
+	pi->seg.csum_bad = 0;
 	if ((flags & TCP_FL_SYN) && hlen > sizeof(*th)) {
 		/* the hook reads the options (see tcp_opt_wscale) */
 		pi->opt_off = (void *)(th + 1) - c->data;

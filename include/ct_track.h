@@ -24,6 +24,8 @@ struct ct_pkt {
 	__u16 win;	/* raw window field */
 	__u8 flags;
 	__u8 wscale;	/* window scale option, CT_WSCALE_NONE if absent */
+	__u8 csum_bad;	/* TCP checksum verified and wrong: the host drops it */
+	__u8 pad[3];
 };
 
 /*
