@@ -30,6 +30,9 @@ XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
 LDLIBS := -lbpf -lelf -lz -lpcap -lm
+# flow export and metrics: libfixbuf (IPFIX), libmicrohttpd (HTTP), nettle (SHA-1)
+EXPORT_PKGS := libfixbuf libmicrohttpd nettle
+LDLIBS += $(shell pkg-config --libs $(EXPORT_PKGS) 2>/dev/null)
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
@@ -78,6 +81,8 @@ $(SKEL): $(BPF_OBJ)
 $(OUTPUT)/user/%.o: user/%.c $(SKEL) $(SHARED_H) $(wildcard user/*.h) | $(OUTPUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -c $< -o $@
+
+$(OUTPUT)/user/ipfix.o: XCFLAGS += $(shell pkg-config --cflags libfixbuf 2>/dev/null)
 
 xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)

@@ -29,6 +29,9 @@ enum cli_opt {
 	OPT_TIMEOUT,
 	OPT_EVENT_RATE,
 	OPT_MIRROR,
+	/* flow export and metrics (export.c, metrics.c) */
+	OPT_FORMAT, OPT_PROMETHEUS, OPT_IPFIX, OPT_METRICS, OPT_CONN_LOG,
+	OPT_ACTIVE_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_LISTEN, OPT_TEXTFILE,
 };
 
 struct argp_option;

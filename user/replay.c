@@ -23,6 +23,7 @@
 
 #include "xdpct.skel.h"
 #include "cli.h"
+#include "export.h"
 #include "isn.h"
 #include "replay.h"
 #include "util.h"
@@ -265,7 +266,8 @@ int cmd_replay(int argc, char **argv)
 		"  xdpct replay trace.pcapng --json | jq -r .conn_state | sort | uniq -c\n"
 		"  xdpct replay trace.pcap --hosts\n"
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
-	struct argp argp = { opts, replay_parse, "FILE", doc };
+	static const struct argp_child children[] = { { &xport_replay_argp }, { 0 } };
+	struct argp argp = { opts, replay_parse, "FILE", doc, children };
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct replay_args a = {};
 	struct flow_vec fv = {};
@@ -279,12 +281,14 @@ int cmd_replay(int argc, char **argv)
 	__u64 n = 0, short_frames = 0, t0, t1, last_ts = 0, created_at_sweep = 0;
 	__u64 table, check_every;
 	int dlt, prog_fd, ret, rc = EXIT_OK;
+	bool printed = false;
 	struct ld ld;
 	pcap_t *p;
 	size_t i;
 
 	ld_opts_init(&a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	a.json |= xport.format == XPORT_FMT_JSON;
 	a.ld.replay = true;
 	/* a capture's attempts get as much room as its connections (every
 	 * flow starts in the half-open map, so its size paces the sweeps) */
@@ -380,8 +384,12 @@ int cmd_replay(int argc, char **argv)
 		fv.v[i].expired = false;
 	flow_vec_sort(&fv);
 	fv.now_ns = last_ts;
+	if (xport_replay(&fv, &printed))
+		rc = EXIT_RUNTIME;
 	if (a.hosts)
 		print_hosts(stdout, ld.fds.host_isn, a.json, NULL, 0);
+	else if (printed)
+		;
 	else if (a.json)
 		for (i = 0; i < fv.n; i++)
 			print_flow_json(stdout, &fv.v[i], NULL);

@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "export.h"
 #include "monitor.h"
 #include "privs.h"
 #include "util.h"
@@ -160,6 +161,7 @@ int cmd_run(int argc, char **argv)
 	static const struct argp_child children[] = {
 		{ &load_argp, 0, "Attaching:", 10 },
 		{ &det_argp, 0, NULL, 50 },
+		{ &xport_run_argp, 0, "Exporting:", 60 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -178,6 +180,7 @@ int cmd_run(int argc, char **argv)
 	struct argp argp = { opts, run_parse, "IFACE", doc, children, NULL, NULL };
 	struct run_args a = { .interval_ms = 2000 };
 	__u64 now, next_tick, next_print, next_gc;
+	struct xport_live *xl = NULL;
 	struct monitor mon;
 	struct ld ld;
 	int err, rc = EXIT_OK;
@@ -201,7 +204,8 @@ int cmd_run(int argc, char **argv)
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
 	}
-	if (monitor_init(&mon, &ld.fds, ld.ifname, a.json, &a.det, stdout)) {
+	if (monitor_init(&mon, &ld.fds, ld.ifname, a.json, &a.det, stdout) ||
+	    xport_run_start(&xl, ld.ifname, ld.ifindex, &ld.fds)) {
 		ld_detach_self(&ld);
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
@@ -230,6 +234,7 @@ int cmd_run(int argc, char **argv)
 				rc = EXIT_RUNTIME;
 				break;
 			}
+			xport_run_tick(xl);	/* flows that ended, before they are deleted */
 			gc_expired(&ld.fds);
 			next_gc = now + NSEC_PER_SEC;
 		}
@@ -243,6 +248,7 @@ int cmd_run(int argc, char **argv)
 		if (ferror(stdout))
 			break;
 	}
+	xport_run_stop(xl);
 	monitor_free(&mon);
 	ld_detach_self(&ld);
 	ld_destroy(&ld);
