@@ -144,13 +144,17 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *c, cons
 
 	(void)version;
 	(void)upload;
-	/* the first call sees the headers only; a body is never wanted */
+	/* the first call sees the headers only */
 	if (!*state) {
 		*state = m;
 		return MHD_YES;
 	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) || strcmp(url, "/metrics") || *upload_size) {
+	/* a body is read and dropped (the timeout bounds it), then 404 */
+	if (*upload_size) {
 		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) || strcmp(url, "/metrics")) {
 		return metrics_reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1,
 				     MHD_RESPMEM_PERSISTENT);
 	}
