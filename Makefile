@@ -113,6 +113,12 @@ PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
 PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
 PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h
 HARNESS_OBJS := $(OUTPUT)/tests/prog/harness.o $(OUTPUT)/tests/prog/checks.o
+# flow export's C tests (tests/export/), run by the export layer
+EXPORT_TESTS := $(patsubst tests/export/%.c,$(OUTPUT)/tests/%,$(wildcard tests/export/test_*.c))
+$(OUTPUT)/tests/%: tests/export/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
 PROG_TEST := $(OUTPUT)/tests/prog_test
 $(OUTPUT)/tests/prog:
 	$(Q)mkdir -p $@
@@ -139,7 +145,7 @@ $(FUZZ): $(OUTPUT)/tests/prog/fuzz.o $(HARNESS_OBJS) $(UNIT_LIB_OBJS)
 
 unit: $(UNIT_TESTS)
 
-TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
+TEST_DEPS := xdpct $(UNIT_TESTS) $(EXPORT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
