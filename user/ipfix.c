@@ -77,7 +77,7 @@ struct ipfix {
 	fbConnSpec_t spec;
 	char host[256], port[16];
 	__u64 tmpl_ns;		/* when templates went last */
-	unsigned int msgs;	/* messages since */
+	unsigned int since_tmpl; /* records since */
 	unsigned int pending;	/* records in the message being built */
 	bool send_failed;	/* said once */
 };
@@ -110,6 +110,23 @@ int ipfix_parse_target(const char *arg, char *host, size_t hlen, char *port, siz
 	return 0;
 }
 
+/* fixbuf reports a refused UDP send through glib's log: said once, the
+ * rest with -v, as the one-line rule wants */
+static void ipfix_glog(const gchar *domain, GLogLevelFlags level, const gchar *msg,
+		       gpointer data)
+{
+	static bool said;
+
+	(void)domain;
+	(void)data;
+	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL) || !said)
+		pr_warn("IPFIX: %s%s", msg, said ? "" : " (records are lost until a collector "
+			"listens; said once)");
+	else
+		pr_debug("IPFIX: %s", msg);
+	said = true;
+}
+
 static int ipfix_fail(GError **err, const char *what)
 {
 	pr_err("IPFIX: %s: %s", what, *err ? (*err)->message : "failed");
@@ -138,21 +155,16 @@ static int ipfix_templates(struct ipfix *x, GError **err)
 	return 0;
 }
 
-/* ipfix_send_templates - the templates start the next message (fixbuf
- * opens a message for them only in its automatic mode; records are added
- * in manual mode, so a full message is counted when it is sent). */
+/* ipfix_send_templates - the templates into the message being built. */
 static int ipfix_send_templates(struct ipfix *x, GError **err)
 {
-	gboolean ok;
-
-	fBufSetAutomaticMode(x->buf, TRUE);
-	ok = fbSessionExportTemplates(x->session, err);
-	fBufSetAutomaticMode(x->buf, FALSE);
-	if (!ok)
+	/* it leaves the buffer on fixbuf's own templates: ours again */
+	if (!fbSessionExportTemplates(x->session, err) ||
+	    !fBufSetInternalTemplate(x->buf, IPFIX_TID_INT, err))
 		return -EIO;
 	x->pending++;
 	x->tmpl_ns = mono_ns();
-	x->msgs = 0;
+	x->since_tmpl = 0;
 	return 0;
 }
 
@@ -168,6 +180,7 @@ int ipfix_open(struct ipfix **out, const char *target, __u32 domain)
 		free(x);
 		return -EINVAL;
 	}
+	g_log_set_default_handler(ipfix_glog, NULL);
 	x->model = fbInfoModelAlloc();
 	x->session = fbSessionAlloc(x->model);
 	fbSessionSetDomain(x->session, domain);
@@ -180,8 +193,7 @@ int ipfix_open(struct ipfix **out, const char *target, __u32 domain)
 	x->spec.svc = x->port;
 	x->exporter = fbExporterAllocNet(&x->spec);
 	x->buf = fBufAllocForExport(x->session, x->exporter);
-	if (ipfix_send_templates(x, &err) ||
-	    !fBufSetInternalTemplate(x->buf, IPFIX_TID_INT, &err)) {
+	if (ipfix_send_templates(x, &err)) {
 		ipfix_fail(&err, "starting the export");
 		goto fail;
 	}
@@ -199,12 +211,12 @@ fail:
 
 /* ipfix_emit - send the message being built; a refused send (no collector
  * yet, or one restarting) loses that message only. */
-static int ipfix_emit(struct ipfix *x)
+static void ipfix_emit(struct ipfix *x)
 {
 	GError *err = NULL;
 
 	if (!x->pending)
-		return 0;
+		return;
 	fBufSetExportTime(x->buf, (uint32_t)(real_ns() / NSEC_PER_SEC));
 	if (!fBufEmit(x->buf, &err)) {
 		if (!x->send_failed)
@@ -214,8 +226,6 @@ static int ipfix_emit(struct ipfix *x)
 		g_clear_error(&err);
 	}
 	x->pending = 0;
-	x->msgs++;
-	return 0;
 }
 
 static void ipfix_fill(struct ipfix_rec *rec, const struct ft_report *r, __u32 ifindex)
@@ -255,37 +265,29 @@ int ipfix_add(struct ipfix *x, const struct ft_report *r, __u32 ifindex)
 {
 	struct ipfix_rec rec;
 	GError *err = NULL;
-	int tries;
 
+	/* fixbuf sends a message when it is full (its automatic mode): the
+	 * templates go again after as many records as fill that many */
+	if (x->since_tmpl >= IPFIX_TMPL_EVERY_MSGS * IPFIX_RECS_PER_MSG &&
+	    ipfix_send_templates(x, &err))
+		return ipfix_fail(&err, "sending the templates");
 	ipfix_fill(&rec, r, ifindex);
-	for (tries = 0; tries < 2; tries++) {
-		if (!fBufSetExportTemplate(x->buf, r->v->family == 6 ? IPFIX_TID_V6 : IPFIX_TID_V4,
-					   &err))
-			return ipfix_fail(&err, "choosing the template");
-		if (fBufAppend(x->buf, (uint8_t *)&rec, sizeof(rec), &err)) {
-			x->pending++;
-			return 0;
-		}
-		if (!g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM))
-			return ipfix_fail(&err, "adding a record");
-		/* the message is full: send it, then the record starts the next */
-		g_clear_error(&err);
-		x->pending++;
-		ipfix_emit(x);
-	}
-	return -EIO;
+	if (!fBufSetExportTemplate(x->buf, r->v->family == 6 ? IPFIX_TID_V6 : IPFIX_TID_V4, &err) ||
+	    !fBufAppend(x->buf, (uint8_t *)&rec, sizeof(rec), &err))
+		return ipfix_fail(&err, "adding a record");
+	x->pending++;
+	x->since_tmpl++;
+	return 0;
 }
 
 int ipfix_flush(struct ipfix *x)
 {
 	GError *err = NULL;
-	__u64 now = mono_ns();
 
-	ipfix_emit(x);
-	if (x->msgs < IPFIX_TMPL_EVERY_MSGS && now - x->tmpl_ns < IPFIX_TMPL_EVERY_S * NSEC_PER_SEC)
-		return 0;
-	if (ipfix_send_templates(x, &err))
+	if (mono_ns() - x->tmpl_ns >= IPFIX_TMPL_EVERY_S * NSEC_PER_SEC &&
+	    ipfix_send_templates(x, &err))
 		return ipfix_fail(&err, "sending the templates");
+	ipfix_emit(x);
 	return 0;
 }
 

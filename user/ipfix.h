@@ -12,9 +12,12 @@
 #include "export.h"
 
 /* Templates go again after this long or this many messages (UDP has no
- * session: a collector that restarted learns them from the next ones). */
+ * session: a collector that restarted learns them from the next ones).
+ * Messages are counted in records: an IPv4 record is 103 bytes, so 13 fill
+ * a message of fixbuf's UDP size (1420). */
 #define IPFIX_TMPL_EVERY_S	10
 #define IPFIX_TMPL_EVERY_MSGS	32
+#define IPFIX_RECS_PER_MSG	13
 
 struct ipfix;
 

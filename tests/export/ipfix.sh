@@ -29,7 +29,6 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-[ -n "${KEEP:-}" ] && trap "echo kept $TMP" EXIT
 ip netns add "$NS" && ip -n "$NS" link set lo up || { for t in $TESTS; do fail "$t" "netns"; done; exit 0; }
 inx() { nsenter --net=/run/netns/$NS "$@"; }
 
