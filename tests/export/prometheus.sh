@@ -9,7 +9,8 @@ set -u
 
 TESTS="prom_promtool_http prom_404_other_path prom_404_post prom_server_scrapes
 prom_server_handshakes prom_rtt_histogram prom_flows_gauge prom_textfile_promtool
-prom_textfile_atomic prom_stats_promtool prom_stats_handshakes prom_not_attached"
+prom_textfile_atomic prom_stats_promtool prom_stats_handshakes prom_anomaly_counted
+prom_not_attached"
 need_root $TESTS || exit 0
 for t in prometheus promtool curl; do
 	if ! command -v $t >/dev/null; then
@@ -34,12 +35,12 @@ hs() { stats_json | jq -r .handshakes_completed; }
 wait_eq 5 $N hs
 want=$(hs)
 
-bg_s "$XDPCT" metrics --listen 127.0.0.1:$MPORT
+bg_s "$XDPCT" metrics --listen 127.0.0.1:$MPORT 2>"$TMP/metrics.err"
 wait_for 5 in_s curl -sf http://127.0.0.1:$MPORT/metrics
 in_s curl -s http://127.0.0.1:$MPORT/metrics >"$TMP/http.prom"
 out=$(promtool check metrics <"$TMP/http.prom" 2>&1)
 if [ $? -eq 0 ] && [ -z "$out" ] && [ -s "$TMP/http.prom" ]; then ok prom_promtool_http
-else fail prom_promtool_http "promtool: ${out:-empty exposition}"; fi
+else fail prom_promtool_http "promtool: ${out:-empty exposition} ($(cat "$TMP/metrics.err"))"; fi
 expect_eq prom_404_other_path 404 "$(in_s curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$MPORT/)"
 expect_eq prom_404_post 404 \
 	"$(in_s curl -s -o /dev/null -w '%{http_code}' -d x=1 http://127.0.0.1:$MPORT/metrics)"
@@ -71,6 +72,12 @@ tw=$(show_json | jq -s '[.[] | select(.state == "TIME_WAIT")] | length')
 expect_eq prom_flows_gauge "$tw" \
 	"$(query "xdpct_flows{iface=\"$IF_S\",map=\"flows\",state=\"TIME_WAIT\"}")"
 
+# a segment out of nowhere (no handshake): one MIDSTREAM flow
+in_c $PY -c "from scapy.all import IP, TCP, send
+send(IP(src='$IP_C', dst='$IP_S') / TCP(sport=45000, dport=$PORT, flags='PA', seq=1000, ack=1) / (b'x' * 10), verbose=0)"
+mid() { query "xdpct_anomalies_total{iface=\"$IF_S\",anomaly=\"MIDSTREAM\"}"; }
+wait_eq 10 1 mid
+
 # textfile: rewritten whole, never a half-written PATH for the collector
 bg_s "$XDPCT" metrics "$IF_S" --textfile "$TMP/xdpct.prom" --interval 1
 tpid=$BG_PID
@@ -92,5 +99,6 @@ if [ $? -eq 0 ] && [ -z "$out" ] && [ -s "$TMP/stats.prom" ]; then ok prom_stats
 else fail prom_stats_promtool "promtool: ${out:-empty} $(cat "$TMP/stats.err")"; fi
 got=$(awk '/^xdpct_handshakes_completed_total/ { n += $2 } END { print n }' "$TMP/stats.prom")
 expect_eq prom_stats_handshakes "$want" "$got"
+expect_eq prom_anomaly_counted "1 1" "$(mid) $(grep -c "^xdpct_anomalies_total{iface=\"$IF_S\",anomaly=\"MIDSTREAM\"} 1$" "$TMP/stats.prom")"
 in_s "$XDPCT" stats nosuch0 --prometheus >/dev/null 2>&1
 expect_eq prom_not_attached 1 $?
