@@ -4,6 +4,11 @@
  * loader.h - load the BPF object, attach it to an interface (XDP ingress,
  * TC egress), pin its maps under /sys/fs/bpf/xdpct/IFACE/, and undo all of
  * that again, also for a process that died without cleaning up.
+ *
+ * loader.c: options, checks, bpffs, the skeleton (ld_opts_init .. ld_load);
+ * attach.c: ld_prepare, ld_attach, ld_detach_self, ld_detach_iface;
+ * pins.c: the pin directory and its table (pins.h), ld_stale,
+ * ld_open_pinned, ld_list_ifaces.
  */
 #ifndef XDPCT_LOADER_H
 #define XDPCT_LOADER_H
