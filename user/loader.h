@@ -102,7 +102,11 @@ int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta 
 /* ld_list_ifaces - interfaces with xdpct pins; returns the count. */
 int ld_list_ifaces(char (*names)[IF_NAMESIZE], int max);
 
-/* ld_ensure_bpffs - mount bpffs on /sys/fs/bpf if it is not. 0 or -errno. */
+/*
+ * ld_ensure_bpffs - mount bpffs on /sys/fs/bpf if it is not. 0 or -errno.
+ * Only for the verbs that attach (run, attach): without bpffs nothing can be
+ * attached, so a verb that reads or removes pins has nothing to mount it for.
+ */
 int ld_ensure_bpffs(void);
 
 /* ld_require_root - one clear line and -EPERM when not root. */
