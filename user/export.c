@@ -345,11 +345,20 @@ static void xport_on_hup(int sig)
 	xport_hup = 1;
 }
 
+struct export_args {
+	struct cli_common common;	/* --verbose */
+	const char *ifname;
+};
+
 static error_t export_parse(int key, char *arg, struct argp_state *state)
 {
-	const char **ifname = state->input;
+	struct export_args *a = state->input;
+	const char **ifname = &a->ifname;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, ifname);
 		return 0;
@@ -358,9 +367,6 @@ static error_t export_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "which interface? (xdpct export IFACE)");
 		if (!xport.ipfix && !xport.conn_log)
 			argp_error(state, "export where? (--ipfix HOST:PORT and/or --conn-log FILE)");
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return xport_parse(key, arg, state);
@@ -383,9 +389,9 @@ int cmd_export(int argc, char **argv)
 		{ "conn-log", OPT_CONN_LOG, "FILE", 0, "append ended flows to FILE as Zeek's "
 		  "conn.log (reopened on SIGHUP, for logrotate)", 0 },
 		XPORT_OPT_TIMEOUTS,
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
+	const struct argp_child children[] = { { cli_common_argp(NULL), 0, NULL, 0 }, { 0 } };
 	static const char doc[] =
 		"Export the flows of an interface xdpct is attached to as they end (close,\n"
 		"timeout, eviction), and long-lived ones every --active-timeout, until\n"
@@ -396,15 +402,17 @@ int cmd_export(int argc, char **argv)
 		"  xdpct export eth0 --ipfix 192.0.2.10:4739\n"
 		"  xdpct export eth0 --conn-log /var/log/xdpct/conn.log\n"
 		"\vExit status: 0 stopped by a signal or detached, 1 runtime error, 2 usage error.";
-	struct argp argp = { opts, export_parse, "IFACE", doc };
-	const char *ifname = NULL;
+	struct argp argp = { opts, export_parse, "IFACE", doc, children, NULL, NULL };
+	struct export_args a = {};
+	const char *ifname;
 	struct xdpct_meta meta = {};
 	struct xport_live *x = NULL;
 	struct sigaction sa = { .sa_handler = xport_on_hup };
 	struct xdpct_fds fds;
 	int rc = EXIT_OK;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &ifname);
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ifname = a.ifname;
 	if (cli_open_iface(ifname, &fds, &meta))
 		return EXIT_RUNTIME;
 	if (xport_run_start(&x, ifname, (int)meta.ifindex, &fds)) {

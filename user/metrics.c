@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <microhttpd.h>
+#include <bpf/bpf.h>
 
 #include "cli.h"
 #include "flowtrack.h"
@@ -61,12 +62,41 @@ static struct metrics_src *metrics_src(struct metrics_srv *m, const char *name)
 	return &m->src[m->nsrc++];
 }
 
+/*
+ * metrics_same_build - the pins hold records of this build's size. Pins of
+ * another xdpct version (its lab, its container) would have the kernel
+ * write bigger records than the walk's buffers hold.
+ */
+static bool metrics_same_build(const char *name, const struct xdpct_fds *fds)
+{
+	const int fd[] = { fds->flows, fds->flows6, fds->halfopen, fds->halfopen6 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fd); i++) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (fd[i] < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd[i], &info, &len) ||
+		    info.value_size != sizeof(struct flow)) {
+			pr_debug("%s: pins of another xdpct build (record %u bytes, not %zu); "
+				 "left out", name, info.value_size, sizeof(struct flow));
+			return false;
+		}
+	}
+	return true;
+}
+
 /* metrics_read_one - one interface's figures; its tracker looks first. */
 static int metrics_read_one(struct metrics_srv *m, const char *name,
 			    const struct xdpct_fds *fds, struct prom_iface *pi)
 {
-	struct metrics_src *s = metrics_src(m, name);
+	struct metrics_src *s;
 
+	if (!metrics_same_build(name, fds))
+		return -EPROTO;
+	s = metrics_src(m, name);
 	if (s && ft_poll(&s->ft, fds, mono_ns()))
 		pr_warn("%s: reading the flows for the tallies failed", name);
 	return prom_read(pi, name, fds, s ? &s->ft.tally : NULL);
@@ -321,6 +351,7 @@ static int metrics_textfile(struct metrics_srv *m, const char *path)
 }
 
 struct metrics_args {
+	struct cli_common common;	/* --verbose */
 	const char *names[METRICS_MAX_IFACES];
 	int n;
 	const char *listen, *textfile;
@@ -333,6 +364,9 @@ static error_t metrics_parse(int key, char *arg, struct argp_state *state)
 	char host[256], port[16];
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->n == METRICS_MAX_IFACES)
 			argp_error(state, "at most %d interfaces", METRICS_MAX_IFACES);
@@ -359,9 +393,6 @@ static error_t metrics_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--interval must be from 1 to 86400 seconds (e.g. 15, "
 				   "30s, 1m), not '%s'", arg);
 		return 0;
-	case OPT_VERBOSE:
-		verbose++;
-		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -383,9 +414,9 @@ int cmd_metrics(int argc, char **argv)
 		  "interval instead, for node_exporter's textfile collector", 0 },
 		{ "interval", OPT_INTERVAL, "DURATION", 0, "with --textfile: how often "
 		  "(default 15s)", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
+	const struct argp_child children[] = { { cli_common_argp(NULL), 0, NULL, 0 }, { 0 } };
 	static const char doc[] =
 		"Prometheus metrics of the interfaces xdpct is attached to, from the pinned\n"
 		"maps, until SIGINT or SIGTERM.\n\n"
@@ -397,7 +428,7 @@ int cmd_metrics(int argc, char **argv)
 		"  xdpct metrics --listen 127.0.0.1:9477\n"
 		"  xdpct metrics eth0 --textfile /var/lib/prometheus/node-exporter/xdpct.prom\n"
 		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
-	struct argp argp = { opts, metrics_parse, "[IFACE...]", doc };
+	struct argp argp = { opts, metrics_parse, "[IFACE...]", doc, children, NULL, NULL };
 	struct metrics_args a = { .interval_s = 15 };
 	struct metrics_srv *m;
 	int err, rc = EXIT_OK;

@@ -59,6 +59,7 @@ int prom_read(struct prom_iface *pi, const char *name, const struct xdpct_fds *f
 		pr_err("%s: reading the maps failed: %s", name, strerror(-err));
 		return err;
 	}
+	pi->sv.det_fresh = detector_live(&pi->sv.det);
 	if (!pi->sv.det_fresh) {
 		struct det_params p;
 

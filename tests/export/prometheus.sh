@@ -35,7 +35,7 @@ hs() { stats_json | jq -r .handshakes_completed; }
 wait_eq 5 $N hs
 want=$(hs)
 
-bg_s "$XDPCT" metrics --listen 127.0.0.1:$MPORT 2>"$TMP/metrics.err"
+bg_s "$XDPCT" metrics "$IF_S" --listen 127.0.0.1:$MPORT 2>"${METRICS_ERR:-$TMP/metrics.err}"
 wait_for 5 in_s curl -sf http://127.0.0.1:$MPORT/metrics
 in_s curl -s http://127.0.0.1:$MPORT/metrics >"$TMP/http.prom"
 out=$(promtool check metrics <"$TMP/http.prom" 2>&1)
