@@ -7,7 +7,7 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 
-TESTS="prom_promtool_http prom_404_other_path prom_404_post prom_server_scrapes
+TESTS="prom_promtool_http prom_404_other_path prom_404_post prom_request_bounded prom_server_scrapes
 prom_server_handshakes prom_rtt_histogram prom_flows_gauge prom_textfile_promtool
 prom_textfile_atomic prom_stats_promtool prom_stats_handshakes prom_anomaly_counted
 prom_not_attached"
@@ -44,6 +44,13 @@ else fail prom_promtool_http "promtool: ${out:-empty exposition} ($(cat "$TMP/me
 expect_eq prom_404_other_path 404 "$(in_s curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$MPORT/)"
 expect_eq prom_404_post 404 \
 	"$(in_s curl -s -o /dev/null -w '%{http_code}' -d x=1 http://127.0.0.1:$MPORT/metrics)"
+
+# headers beyond the 16 KiB a request may take are refused, and it serves on
+big=$(head -c 40000 /dev/zero | tr '\0' a)
+code=$(in_s curl -s -o /dev/null -m 5 -w '%{http_code}' -H "X-Big: $big" http://127.0.0.1:$MPORT/metrics)
+after=$(in_s curl -s -o /dev/null -m 5 -w '%{http_code}' http://127.0.0.1:$MPORT/metrics)
+if [ "$code" != 200 ] && [ "$after" = 200 ]; then ok "prom_request_bounded # $code"
+else fail prom_request_bounded "a 40 kB header got $code, then $after"; fi
 
 # a real Prometheus server, its data in the temp dir, scraping every second
 cat >"$TMP/prometheus.yml" <<CFG

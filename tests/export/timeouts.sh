@@ -9,7 +9,8 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 
-TESTS="timeout_active_records timeout_active_sum timeout_evicted timeout_templates_resent"
+TESTS="timeout_active_records timeout_active_sum timeout_idle_records timeout_evicted
+timeout_templates_resent"
 need_root $TESTS || exit 0
 for t in tcpdump tshark; do
 	if ! command -v $t >/dev/null; then
@@ -24,24 +25,31 @@ ip -n "$NS_S" link set lo up
 
 PORT=8080
 P1=$((20000 + LAB_ID % 20000))
-bg_s tcpdump -i lo -U -w "$TMP/ipfix.pcap" udp port $P1
+P2=$((P1 + 1))
+bg_s tcpdump -i lo -U -w "$TMP/ipfix.pcap" udp port $P1 or udp port $P2
 dumppid=$BG_PID
 # nfcapd is the sink (a closed port would refuse every other datagram);
 # the records are read off the loopback wire
 mkdir -p "$TMP/nf"
+mkdir -p "$TMP/nf2"
 bg_s nfcapd -b 127.0.0.1 -p $P1 -w "$TMP/nf" -t 3600 >/dev/null 2>&1
+bg_s nfcapd -b 127.0.0.1 -p $P2 -w "$TMP/nf2" -t 3600 >/dev/null 2>&1
 wait_for 5 in_s ss -Hlun "sport = :$P1"
+wait_for 5 in_s ss -Hlun "sport = :$P2"
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 wait_listen $PORT
 in_s "$XDPCT" attach "$IF_S" --max-flows 16 --max-halfopen 16 >/dev/null 2>&1
 bg_s "$XDPCT" export "$IF_S" --ipfix 127.0.0.1:$P1 --active-timeout 2 2>"$TMP/export.err"
 exppid=$BG_PID
+# and one that reports a flow idle for 2 s (reason 1) before it ends
+bg_s "$XDPCT" export "$IF_S" --ipfix 127.0.0.1:$P2 --idle-timeout 2 2>>"$TMP/export.err"
+exp2=$BG_PID
 sleep 1
 
 # records: "sport reason packets reverse-packets", one per data record
 # (tshark lists a message's records field by field, comma-separated)
 records() {
-	tshark -r "$TMP/ipfix.pcap" -d udp.port==$P1,cflow -T fields -E separator='|' -E aggregator=, \
+	tshark -r "$TMP/ipfix.pcap" -d udp.port==${1:-$P1},cflow -Y "udp.dstport == ${1:-$P1}" -T fields -E separator='|' -E aggregator=, \
 		-e cflow.srcport -e cflow.flow_end_reason -e cflow.initiator_packets \
 		-e cflow.responder_packets 2>/dev/null | awk -F'|' '$1 != "" {
 		n = split($1, p, ","); split($2, r, ","); split($3, o, ","); split($4, q, ",")
@@ -56,6 +64,9 @@ want_pk=$(show_json | jq -r 'select(.orig_port == 43000) | "\(.orig_pkts) \(.res
 expect_eq timeout_active_records "2 3 " "$got"
 expect_eq timeout_active_sum "$want_pk" \
 	"$(records | awk '$1 == 43000 { o += $3; r += $4 } END { print o, r }')"
+expect_eq timeout_idle_records "1 3 $want_pk" \
+	"$(records $P2 | awk '$1 == 43000 { printf "%s ", $2; o += $3; r += $4 } END { print o, r }')"
+kill $exp2
 
 # 16 held connections, seen by export; 16 more push them out of the
 # 16-entry tables: gone without ending
