@@ -9,12 +9,14 @@
 #  - 20,000 SYNs from one host to 20,000 ports of the server: one alert,
 #    for the host ("ADDR:*"), no per-port alert;
 #  - 20 connections from one reused source port: no ISN verdict on either
-#    host (RFC 6528: ISNs grow with time within one 4-tuple).
+#    host (RFC 6528: ISNs grow with time within one 4-tuple); then 20 from
+#    different ports: 16 tuples in the ring, random.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
 TESTS="scan_raises_no_alert scan_then_flood_alerts scan_then_flood_in_stats flood_over_ports_names_host
-flood_over_ports_in_stats flood_over_ports_no_port_alert reused_4tuple_no_isn_verdict"
+flood_over_ports_in_stats flood_over_ports_no_port_alert reused_4tuple_no_isn_verdict
+distinct_4tuples_random_isns"
 need_root $TESTS || exit 0
 if ! command -v hping3 >/dev/null; then
 	for t in $TESTS; do skip "$t" "hping3 is not installed (tests/deps.sh)"; done
@@ -110,3 +112,10 @@ if [ "$verdicts" = "$IP_C=unknown $IP_S=unknown" ] && [ "${seen:-0}" -ge 20 ]; t
 else
 	fail reused_4tuple_no_isn_verdict "verdicts '$verdicts', client ISNs ${seen:-0}: $(jq -c --arg c $IP_C 'select(.host == $c)' <<<"$hosts")"
 fi
+
+# --- and 20 from different source ports: 16 tuples in the ring, random ------
+in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT crowd 20 >/dev/null 2>&1
+sleep 0.3
+got=$(in_s "$XDPCT" show "$IF_S" --hosts --json 2>/dev/null | jq -r --arg c $IP_C --arg s $IP_S \
+	'select(.host == $c or .host == $s) | "\(.host)=\(.verdict)/\(.last_isns | length)"' | sort | xargs)
+expect_eq distinct_4tuples_random_isns "$IP_C=random/16 $IP_S=random/16" "$got"
