@@ -202,7 +202,7 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 		if (m->iface)
 			jw_str(&w, "iface", m->iface);
 		jw_str(&w, "victim", victim);
-		if (det_key_is_host(&e->victim))
+		if (det_key_is_host(&e->victim) && e->type == DET_FLOOD_START)
 			jw_u64(&w, "ports", e->ports);
 		jw_double(&w, "syn_rate", e->syn_rate, 0);
 		jw_double(&w, "completion", e->completion, 4);
@@ -228,10 +228,10 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 		jw_end_line(&w);
 		return;
 	}
-	if (det_key_is_host(&e->victim))
-		snprintf(victim + strlen(victim), sizeof(victim) - strlen(victim), " (%u ports)",
-			 e->ports);
 	if (e->type == DET_FLOOD_START) {
+		if (det_key_is_host(&e->victim))
+			snprintf(victim + strlen(victim), sizeof(victim) - strlen(victim),
+				 " (%u ports)", e->ports);
 		fprintf(m->out, "ALERT syn_flood_start%s%s victim %s: %.0f SYN/s, %.1f%% completed, "
 			"CUSUM %.1f; top sources:", m->iface ? " on " : "", m->iface ? m->iface : "",
 			victim, e->syn_rate, e->completion * 100, e->cusum);

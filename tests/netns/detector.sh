@@ -10,13 +10,15 @@
 #    for the host ("ADDR:*"), no per-port alert;
 #  - 20 connections from one reused source port: no ISN verdict on either
 #    host (RFC 6528: ISNs grow with time within one 4-tuple); then 20 from
-#    different ports: 16 tuples in the ring, random.
+#    different ports: 16 tuples in the ring, random;
+#  - with no detector running, stats' own sample names the host of a flood
+#    over ports.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
 TESTS="scan_raises_no_alert scan_then_flood_alerts scan_then_flood_in_stats flood_over_ports_names_host
 flood_over_ports_in_stats flood_over_ports_no_port_alert reused_4tuple_no_isn_verdict
-distinct_4tuples_random_isns"
+distinct_4tuples_random_isns stats_sample_names_host"
 need_root $TESTS || exit 0
 if ! command -v hping3 >/dev/null; then
 	for t in $TESTS; do skip "$t" "hping3 is not installed (tests/deps.sh)"; done
@@ -30,6 +32,7 @@ OUT=$(mktemp)
 trap 'rm -f "$OUT"; lab_cleanup' EXIT
 
 bg_s "$XDPCT" run "$IF_S" --json --interval 3600 >"$OUT" 2>/dev/null
+RUN_PID=$BG_PID
 wait_for 10 test -e /sys/fs/bpf/xdpct/$IF_S/meta
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 wait_listen $PORT
@@ -119,3 +122,23 @@ sleep 0.3
 got=$(in_s "$XDPCT" show "$IF_S" --hosts --json 2>/dev/null | jq -r --arg c $IP_C --arg s $IP_S \
 	'select(.host == $c or .host == $s) | "\(.host)=\(.verdict)/\(.last_isns | length)"' | sort | xargs)
 expect_eq distinct_4tuples_random_isns "$IP_C=random/16 $IP_S=random/16" "$got"
+
+# --- no detector: stats samples the counters itself, hosts included ---------
+kill $RUN_PID 2>/dev/null; wait $RUN_PID 2>/dev/null
+in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
+in_c timeout 30 hping3 -q -S -p ++30000 -c 12000 -i u50 $IP_S >/dev/null 2>&1 &
+hp_pid=$!
+sampled() { stats_json | jq -r '"\(.flood_state) \(.flood_basis) \(.victim) \(.syn_rate)"'; }
+last=""
+for i in 1 2 3 4 5 6; do
+	last=$(sampled)
+	[ "${last% *}" = "flood sample $IP_S:*" ] && break
+	sleep 0.5
+done
+wait $hp_pid
+in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
+if [ "${last% *}" = "flood sample $IP_S:*" ]; then
+	ok "stats_sample_names_host # ${last##* } SYN/s"
+else
+	fail stats_sample_names_host "want 'flood sample $IP_S:*', got '$last'"
+fi
