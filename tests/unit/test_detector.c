@@ -22,6 +22,7 @@
 
 #include "flow.h"
 #include "detector.h"
+#include "monitor.h"
 
 #define NS		1000000000ull
 #define TICK_NS		250000000ull	/* the CLI's sampling interval */
@@ -562,6 +563,37 @@ static void test_10000_quiet_victims_raise_nothing(void **s)
 	det_free(&m->d);
 }
 
+/* victims as alerts and stats write them: a port, or a whole host as ADDR:* */
+static void test_victim_strings_port_and_host(void **s)
+{
+	struct syn_dst_key k;
+	char buf[64];
+
+	(void)s;
+	victim_key(&k, 2, 8080);
+	monitor_victim_str(&k, buf, sizeof(buf));
+	assert_string_equal(buf, "198.18.0.2:8080");
+	host_key(&k, 2);
+	monitor_victim_str(&k, buf, sizeof(buf));
+	assert_string_equal(buf, "198.18.0.2:*");
+
+	memset(&k, 0, sizeof(k));
+	k.family = 6;
+	k.addr[0] = __builtin_bswap32(0xfc000000u);
+	k.addr[3] = __builtin_bswap32(2);
+	k.port = 443;
+	monitor_victim_str(&k, buf, sizeof(buf));
+	assert_string_equal(buf, "[fc00::2]:443");
+	k.port = 0;
+	k.pad = DET_KEY_HOST;
+	monitor_victim_str(&k, buf, sizeof(buf));
+	assert_string_equal(buf, "[fc00::2]:*");
+	/* port 0 of a port victim stays a port */
+	k.pad = 0;
+	monitor_victim_str(&k, buf, sizeof(buf));
+	assert_string_equal(buf, "[fc00::2]:0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_full_table_reuses_quiet_slots_and_flood_alerts),
 		cmocka_unit_test(test_flood_over_1000_ports_alerts_naming_host),
 		cmocka_unit_test(test_10000_quiet_victims_raise_nothing),
+		cmocka_unit_test(test_victim_strings_port_and_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
