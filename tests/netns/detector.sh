@@ -83,7 +83,7 @@ wait_for 8 ends
 
 # --- a flood over 20,000 ports of the server, from one host -----------------
 a0=$(n_starts)
-in_c timeout 30 hping3 -q -S -p ++20000 -c 20000 -i u50 $IP_S >/dev/null 2>&1 &
+in_c timeout 30 hping3 -q -S -p ++20000 -c 20000 -i u10 $IP_S >/dev/null 2>&1 &
 hp_pid=$!
 host_alert() { starts | tail -n +$((a0 + 1)) | grep -q .; }
 wait_for 10 host_alert
@@ -126,7 +126,7 @@ expect_eq distinct_4tuples_random_isns "$IP_C=random/16 $IP_S=random/16" "$got"
 # --- no detector: stats samples the counters itself, hosts included ---------
 kill $RUN_PID 2>/dev/null; wait $RUN_PID 2>/dev/null
 in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
-in_c timeout 30 hping3 -q -S -p ++30000 -c 12000 -i u50 $IP_S >/dev/null 2>&1 &
+in_c timeout 30 hping3 -q -S -p ++30000 -c 20000 -i u10 $IP_S >/dev/null 2>&1 &
 hp_pid=$!
 sampled() { stats_json | jq -r '"\(.flood_state) \(.flood_basis) \(.victim) \(.syn_rate)"'; }
 last=""
