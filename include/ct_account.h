@@ -185,6 +185,9 @@ static __always_inline void ct_account_seq(struct flow *f, const struct ct_pkt *
 
 	if (!w->upd_seq || (w->facts & (CT_PF_WINDOW_BAD | CT_PF_HSACK_BAD)))
 		return;
+	/* the slot of a void FIN is data again */
+	if (w->fin_cancel)
+		sd->end--;
 	if (!w->sd_known && !w->syn && !(ctl & isn_bit)) {
 		ct_account_pickup(f, p, w);
 	} else if (!w->rst && seq_after(end, sd->end)) {

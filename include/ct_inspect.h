@@ -183,13 +183,18 @@ static __always_inline void ct_inspect_loss(struct flow *f, const struct ct_pkt 
 		/* the data the peer acked early showed up in order */
 		if ((ctl & CT_CTL_UNSEEN(dir)) && seq_after(end, sd->end))
 			w->clear |= CT_CTL_UNSEEN(dir);
-		/* a retransmission fills the hole: no gap; a deferred FIN acts */
-		if ((ctl & CT_CTL_HOLE(dir)) && p->len && !seq_after(end, sd->end)) {
+		/* a retransmission fills the hole: no gap; a FIN waiting
+		 * behind it acts once the data reaches it */
+		if ((ctl & CT_CTL_HOLE(dir)) && p->len && !seq_after(end, sd->end) &&
+		    (!(ctl & CT_CTL_FIN_SEEN(dir)) || w->fin_fill)) {
 			w->clear |= CT_CTL_HOLE(dir);
-			if (ctl & CT_CTL_FIN_SEEN(dir))
+			if (w->fin_fill)
 				w->cls = CT_CLASS_FIN;
 		}
 	}
+	/* (and the data that voids it filled the hole it sat behind) */
+	if (w->fin_cancel)
+		w->clear |= CT_CTL_FIN_SEEN(dir) | CT_CTL_HOLE(dir);
 	if (w->fin && !w->fin_retx)
 		w->set |= CT_CTL_FIN_SEEN(dir);
 	if (w->fin_defer || w->fin_retx)

@@ -86,7 +86,9 @@ struct ct_work {
 	__u8 peer_fin;		/* ... and so the peer's deferred FIN acts now */
 	__u8 one_hook;		/* came through the hook of the other direction */
 	__u8 csum_bad;		/* a bad checksum: nothing but its letter */
-	__u8 pad1[2];
+	__u8 fin_cancel;	/* data past a deferred FIN: the FIN is void */
+	__u8 fin_fill;		/* data up to a deferred FIN: it acts now */
+	__u8 pad1[4];
 };
 
 #include "ct_window.h"

@@ -173,6 +173,18 @@ static __always_inline void ct_check_close(struct flow *f, const struct ct_pkt *
 	struct flow_dir *sd = dir ? &f->dir[1] : &f->dir[0];
 	__u32 ctl = f->ctl, end = p->seq + p->len + w->fin;
 
+	if ((ctl & CT_CTL_FIN_SEEN(dir)) && (ctl & CT_CTL_HOLE(dir))) {
+		/* a FIN waiting behind a hole: data reaching past it makes
+		 * Linux drop it from the out-of-order queue (tcp_ofo_queue),
+		 * so it never acts; data ending at it lets it act now */
+		if (p->len && seq_after(p->seq + p->len, sd->end - 1))
+			w->fin_cancel = 1;
+		else if (p->len && p->seq + p->len == sd->end - 1)
+			w->fin_fill = 1;
+		else if (w->fin && end == sd->end)
+			w->fin_retx = 1;
+		return;
+	}
 	if (ctl & CT_CTL_FIN_SEEN(dir)) {
 		if ((w->fin && end != sd->end) ||
 		    (p->len && seq_after(p->seq + p->len, sd->end - 1)))
