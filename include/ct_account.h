@@ -231,7 +231,8 @@ static __always_inline void ct_account_counts(struct flow *f, const struct ct_pk
 	/* a hook is this direction's only from a segment the host takes */
 	if (w->hook && res->verdict == CT_VERDICT_ACCEPT)
 		sd->hooks |= w->hook;
-	if (f->dir[0].hooks & f->dir[1].hooks)
+	if ((w->one_hook && res->verdict == CT_VERDICT_ACCEPT) ||
+	    (f->dir[0].hooks & f->dir[1].hooks))
 		w->anom |= CT_ANOM_ONE_HOOK_BOTH_WAYS;
 	if (w->retx)
 		sd->syn_again = 1;

@@ -124,11 +124,10 @@ static __always_inline void ct_inspect_order(struct flow *f, const struct ct_pkt
 	if (state == CT_STATE_NONE && cls != CT_CLASS_SYN && cls != CT_CLASS_SYNACK)
 		w->anom |= CT_ANOM_MIDSTREAM;
 	/* a segment through the hook the other direction uses: one host
-	 * forging both sides (ct_track_fast sends it here) */
-	if (w->hook && (f->dir[dir ^ 1].hooks & w->hook)) {
+	 * forging both sides (ct_track_fast sends it here); flagged if the
+	 * state machine takes it (ct_account_counts) */
+	if (w->hook && (f->dir[dir ^ 1].hooks & w->hook))
 		w->one_hook = 1;
-		w->anom |= CT_ANOM_ONE_HOOK_BOTH_WAYS;
-	}
 }
 
 /*

@@ -62,6 +62,7 @@ struct trace {
 	bool fast;		/* the last segment went through ct_track_fast */
 	__u8 dir;		/* direction of the last segment */
 	__u8 hook[2];		/* CT_HOOK_* of each host's segments, 0: not known */
+	bool csum_bad;		/* the next segment has a bad checksum */
 	struct ct_result res;
 };
 
@@ -78,12 +79,14 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 	struct ct_pkt p = {
 		.seq = seq, .ack = ack, .len = len, .segs = 1,
 		.win = win, .flags = flags, .wscale = wscale,
+		.csum_bad = t->csum_bad, .hook = t->hook[host],
 	};
 	__u8 side = (host ^ t->swap) & 1;
 	__u8 cls = ct_classify(flags);
 
 	t->now += STEP_NS;
 	t->fast = false;
+	t->csum_bad = false;
 	if (t->live && t->in_flows) {
 		t->dir = ct_flow_dir(t->f.ctl, side);
 		if (ct_track_fast(&t->f, &p, t->dir, t->now, timeouts[CT_STATE_ESTABLISHED])) {
@@ -1263,6 +1266,311 @@ static void test_unanswered_pickup_gets_short_timeout(void **s)
 	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
 }
 
+/* ---- what the host would act on (issue 10) and capture loss (issue 11) ---- */
+
+/* established - the seed-notes §1 handshake (x, y, window scale 7) and
+ * 100 bytes each way, acked; hooks as given. */
+static void established(struct trace *t, __u32 x, __u32 y)
+{
+	handshake(t, x, y, 7);
+	seg(t, CLI, ACK | PSH, x + 1, y + 1, 100, 502, NOWS);
+	seg(t, SRV, ACK | PSH, y + 1, x + 101, 100, 509, NOWS);
+	seg(t, CLI, ACK, x + 101, y + 101, 0, 502, NOWS);
+	assert_int_equal(state(t), CT_STATE_ESTABLISHED);
+}
+
+/* Forged "local" data arriving on ingress: Linux's ip_route_input drops a
+ * packet whose source is a local address (martian source). The fast path
+ * checks the hook, so the slow path flags it and counts no byte. */
+static void test_fast_path_sends_peer_hook_segment_to_slow_path(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.hook[CLI] = CT_HOOK_INGRESS;
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	established(&t, x, y);
+	assert_true(t.in_flows);
+	seg(&t, SRV, ACK | PSH, y + 101, x + 101, 100, 509, NOWS);
+	assert_true(t.fast);
+	t.hook[SRV] = CT_HOOK_INGRESS;	/* the forged one */
+	seg(&t, SRV, ACK | PSH, y + 201, x + 101, 1000, 509, NOWS);
+	assert_false(t.fast);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ONE_HOOK_BOTH_WAYS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 200);
+}
+
+/* A segment the state machine refuses records no hook, so one junk frame
+ * through the wrong hook cannot keep a real flow half-open. */
+static void test_refused_segment_records_no_hook(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.hook[CLI] = CT_HOOK_INGRESS;
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	seg(&t, CLI, SYN, x, 0, 0, WIN, 7);
+	t.hook[SRV] = CT_HOOK_INGRESS;
+	seg(&t, SRV, SYN | ACK, y, x + 77, 0, WIN, 7);	/* acks nothing live */
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].hooks, 0);
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, 7);
+	seg(&t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_true(t.in_flows);
+	assert_int_equal(t.f.anomalies & CT_ANOM_ONE_HOOK_BOTH_WAYS, 0);
+}
+
+/* A verified bad checksum (tcp_v4_rcv drops it in tcp_checksum_complete):
+ * nothing changes but Zeek's 'c'/'C'. */
+static void test_bad_checksum_changes_nothing_but_letter_c(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct flow before;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	established(&t, x, y);
+	memcpy(&before, &t.f, sizeof(before));
+	t.csum_bad = true;
+	seg(&t, SRV, RST, y + 101, 0, 0, 0, NOWS);
+	assert_true(t.res.csum_bad);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_string_equal(hist(&t), "ShADdc");
+	before.history = t.f.history;
+	assert_memory_equal(&before, &t.f, sizeof(before));
+}
+
+/* Blind teardown (issue 10.1): FINs at X and X + 2^31 fail one of
+ * tcp_in_window's bounds (I or II); a FIN without ACK is discarded by
+ * tcp_rcv_state_process; a new ISN's SYN on a live flow is ignored. */
+static void test_blind_fins_and_fin_without_ack_keep_established(void **s)
+{
+	const __u32 x = 1000, y = 5000, blind = 0x9e3779b9u;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	established(&t, x, y);
+	seg(&t, CLI, FIN | ACK, blind, y + 101, 0, 502, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	seg(&t, CLI, FIN | ACK, blind + 0x80000000u, y + 101, 0, 502, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	seg(&t, SRV, FIN | ACK, blind, x + 101, 0, 509, NOWS);
+	seg(&t, SRV, FIN | ACK, blind + 0x80000000u, x + 101, 0, 509, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	seg(&t, CLI, FIN, x + 101, 0, 0, 502, NOWS);	/* exact seq, no ACK */
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 101);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].end, y + 101);
+}
+
+/* seed-notes §6: the same FIN again is a retransmission; CLOSE_WAIT needs
+ * the FIN acked, TIME_WAIT both (tcp_rcv_state_process). */
+static void test_fin_retransmission_and_close_need_the_fins_acked(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);	/* not the FIN */
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, SRV, FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);	/* its own FIN unacked */
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	seg(&t, SRV, ACK, y + 2, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+}
+
+/* seed-notes §3: 100 bytes from seq 400 are acked as 500; 501 acks unsent
+ * data (tcp_ack: after snd_nxt), refused. */
+static void test_ack_one_past_the_peer_data_is_unsent(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, 399, 7000, NOWS);
+	seg(&t, CLI, ACK | PSH, 400, 7001, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, 7001, 500, 0, WIN, NOWS);
+	assert_int_equal(t.f.anomalies, 0);
+	seg(&t, SRV, ACK, 7001, 501, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ACK_UNSENT_DATA);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack, 500);
+}
+
+/* A hole is a gap (Zeek's 'g') only once the peer acks past it; a hole
+ * filled later is a retransmission, as Zeek's reassembler says. */
+static void test_gap_only_when_acked_past_not_when_filled(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 201, y + 1, 100, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShAD");
+	seg(&t, CLI, ACK | PSH, x + 101, y + 1, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 301, 0, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShADTa");
+
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 201, y + 1, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 301, 0, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShADaG");
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 300);	/* by seq, as Zeek */
+}
+
+/* Capture loss: the peer acks data never seen. The first ack is refused;
+ * a second one is the peer's view, taken with its bytes and a gap, and
+ * the flow goes on (never frozen). */
+static void test_second_ack_of_unseen_data_resynchronises(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+	__u64 exp;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 1000, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 70001, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	exp = t.f.expires_ns;
+	seg(&t, SRV, ACK, y + 1, x + 80001, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_true(t.f.expires_ns > exp);
+	assert_string_equal(hist(&t), "ShADaG");
+	seg(&t, CLI, ACK | PSH, x + 80001, y + 1, 1000, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 81000);
+}
+
+/* A flow picked up mid-stream has no window scale: a jump is bounded by
+ * the liberal window (at most 2^30), so no packet adds 2^31 bytes. */
+static void test_pickup_cannot_be_inflated_by_2_31(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK | PSH, 100000, 9000, 100, 502, NOWS);
+	seg(&t, SRV, ACK, 9000, 100100, 0, 509, NOWS);
+	seg(&t, CLI, ACK | PSH, 100100 + 0x7ffff000u, 9000, 100, 502, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+}
+
+/* Data on a SYN counts only if the SYN-ACK acks it (Fast Open); Linux's
+ * tcp_conn_request drops it without a cookie and the client sends it
+ * again, counted once. */
+static void test_syn_data_counts_only_when_acked(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, x, 0, 50, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 50, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 50);
+	assert_string_equal(hist(&t), "ShD");
+}
+
+/* Data beyond a side's FIN: the receiver drops it (tcp_rcv_state_process
+ * in CLOSE_WAIT), so it counts nothing. */
+static void test_data_after_own_fin_is_refused(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	seg(&t, CLI, ACK | PSH, x + 2, y + 1, 300, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+}
+
+/* A FIN after a hole is queued by Linux (tcp_data_queue -> ofo) and acts
+ * when the receiver acks past it; a forged one ahead in the window is
+ * dropped once real data reaches past it (tcp_ofo_queue). */
+static void test_fin_after_hole_waits_for_the_hole(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, FIN | ACK, y + 2903, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	seg(&t, CLI, ACK, x + 1, y + 2904, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	assert_string_equal(hist(&t), "ShAfg");
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 2902);
+
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, FIN | ACK, y + 501, x + 1, 0, WIN, NOWS);	/* forged */
+	seg(&t, SRV, ACK | PSH, y + 1, x + 1, 1000, WIN, NOWS);	/* the real data */
+	seg(&t, CLI, ACK, x + 1, y + 1001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 1000);
+	assert_false(t.f.ctl & CT_CTL_FIN_SEEN(CT_DIR_RESP));
+}
+
+/* tcp_timewait_state_process: a SYN reuses a TIME_WAIT tuple only with a
+ * seq after the old rcv_nxt; after a reset the tuple is free. */
+static void test_time_wait_reuse_needs_seq_after_old_end(void **s)
+{
+	(void)s;
+	assert_true(ct_reopen_allowed(CT_STATE_TIME_WAIT, 2000, 1500));
+	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1400, 1500));
+	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1500, 1500));
+	assert_true(ct_reopen_allowed(CT_STATE_CLOSE, 1, 1500));
+	assert_false(ct_reopen_allowed(CT_STATE_ESTABLISHED, 2000, 1500));
+}
+
+/* tcp_validate_incoming checks RST first: RST|FIN at rcv_nxt resets. */
+static void test_rst_fin_is_a_reset(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, RST | FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_string_equal(hist(&t), "ShAr");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1310,6 +1618,20 @@ int main(void)
 		cmocka_unit_test(test_busy_history_keeps_close_letters),
 		cmocka_unit_test(test_syn_sent_twice_is_marked),
 		cmocka_unit_test(test_unanswered_pickup_gets_short_timeout),
+		cmocka_unit_test(test_fast_path_sends_peer_hook_segment_to_slow_path),
+		cmocka_unit_test(test_refused_segment_records_no_hook),
+		cmocka_unit_test(test_bad_checksum_changes_nothing_but_letter_c),
+		cmocka_unit_test(test_blind_fins_and_fin_without_ack_keep_established),
+		cmocka_unit_test(test_fin_retransmission_and_close_need_the_fins_acked),
+		cmocka_unit_test(test_ack_one_past_the_peer_data_is_unsent),
+		cmocka_unit_test(test_gap_only_when_acked_past_not_when_filled),
+		cmocka_unit_test(test_second_ack_of_unseen_data_resynchronises),
+		cmocka_unit_test(test_pickup_cannot_be_inflated_by_2_31),
+		cmocka_unit_test(test_syn_data_counts_only_when_acked),
+		cmocka_unit_test(test_data_after_own_fin_is_refused),
+		cmocka_unit_test(test_fin_after_hole_waits_for_the_hole),
+		cmocka_unit_test(test_time_wait_reuse_needs_seq_after_old_end),
+		cmocka_unit_test(test_rst_fin_is_a_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
