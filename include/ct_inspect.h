@@ -242,6 +242,77 @@ static __always_inline void ct_inspect_letters(struct flow *f, const struct ct_p
 }
 
 /*
+ * ct_hist_flip - the history with every letter's side swapped (upper and
+ * lower case), for a flow whose orientation turned out wrong.
+ */
+static __always_inline __u64 ct_hist_flip(__u64 h)
+{
+	__u64 out = h & (0xfull << CT_HIST_COUNT_SHIFT);
+	int i;
+
+	for (i = 0; i < CT_HIST_SLOTS; i++) {
+		__u32 code = (h >> (i * CT_HIST_BITS)) & 0x1f;
+
+		if (code >= 1 && code <= CT_HIST_KINDS)
+			code += CT_HIST_KINDS;
+		else if (code > CT_HIST_KINDS && code <= 2 * CT_HIST_KINDS)
+			code -= CT_HIST_KINDS;
+		else if (code == CT_HIST_CODE_CSUM(0) || code == CT_HIST_CODE_CSUM(1))
+			code = CT_HIST_CODE_CSUM(0) + CT_HIST_CODE_CSUM(1) - code;
+		out |= (__u64)code << (i * CT_HIST_BITS);
+	}
+	return out;
+}
+
+/*
+ * ct_inspect_orientation - a flow first seen at a SYN-ACK (its receiver
+ * taken as the originator) whose SYN never showed, and whose SYN-ACK sender
+ * now sends a SYN: that SYN-ACK answered nothing, and the SYN's sender is
+ * the originator. The record is turned round and starts again from the
+ * SYN (its counters kept); w->dir follows.
+ */
+static __always_inline void ct_inspect_orientation(struct flow *f, struct ct_work *w)
+{
+	__u64 *d0 = (__u64 *)&f->dir[0], *d1 = (__u64 *)&f->dir[1], t;
+	__u32 ctl = f->ctl, grp = 0x1ffu, o, r;
+	unsigned int i;
+	__u8 b;
+
+	if (w->cls != CT_CLASS_SYN || w->dir != CT_DIR_RESP ||
+	    (ctl & CT_CTL_STATE_MASK) != CT_STATE_SYN_RECV || !(ctl & CT_CTL_FIRST_RESP) ||
+	    (ctl & (CT_CTL_ISN_ORIG | CT_CTL_ESTABLISHED_ONCE | CT_CTL_SIMOPEN)) ||
+	    f->dir[CT_DIR_ORIG].pkts)
+		return;
+	/* word by word: a struct-sized temporary would not fit the BPF stack */
+	for (i = 0; i < sizeof(f->dir[0]) / sizeof(__u64); i++) {
+		t = d0[i];
+		d0[i] = d1[i];
+		d1[i] = t;
+	}
+	/* the new responder sent nothing: its sequence space is unknown */
+	f->dir[1].isn = 0;
+	f->dir[1].end = 0;
+	f->dir[1].ack = 0;
+	b = f->flags[0];
+	f->flags[0] = f->flags[1];
+	f->flags[1] = b;
+	b = f->wscale[0];
+	f->wscale[0] = f->wscale[1];
+	f->wscale[1] = b;
+	f->history = ct_hist_flip(f->history);
+	o = (ctl >> CT_CTL_HIST_SHIFT) & grp;
+	r = (ctl >> (CT_CTL_HIST_SHIFT + CT_HIST_KINDS)) & grp;
+	ctl &= ~(CT_CTL_HIST_MASK | CT_CTL_STATE_MASK | CT_CTL_FIRST_RESP | CT_CTL_ISN_RESP |
+		 CT_CTL_WINDOW_KNOWN | CT_CTL_WSCALE_OK);
+	ctl |= (r << CT_CTL_HIST_SHIFT) | (o << (CT_CTL_HIST_SHIFT + CT_HIST_KINDS));
+	/* its SYN is a letter of its own after the SYN-ACK it sent */
+	ctl &= ~ct_hist_bit(CT_HIST_SYN, CT_DIR_ORIG);
+	ctl ^= CT_CTL_ORIG_SIDE;
+	f->ctl = ctl;
+	w->dir = CT_DIR_ORIG;
+}
+
+/*
  * ct_inspect - what segment p means for flow f (struct ct_work); writes
  * only the ISN fields of a side whose SYN this is.
  */
@@ -257,6 +328,11 @@ static __always_inline void ct_inspect(struct flow *f, const struct ct_pkt *p, s
 		w->letters = CT_HIST_CODE_CSUM(dir);
 		return;
 	}
+	ct_inspect_orientation(f, w);
+	dir = w->dir & 1;
+	sd = dir ? &f->dir[1] : &f->dir[0];
+	rd = dir ? &f->dir[0] : &f->dir[1];
+	isn_bit = dir ? CT_CTL_ISN_RESP : CT_CTL_ISN_ORIG;
 	ct_inspect_flags(p, w);
 	w->sd_seen = sd->pkts != 0;
 	w->rd_seen = rd->pkts != 0;

@@ -258,6 +258,19 @@ def long_transfer():
     return tr
 
 
+def synack_first():
+    """A stray SYN-ACK from the client's address, then that host's own SYN
+    and a real handshake: the SYN's sender is the originator."""
+    tr, c = Trace(), Conv(40015)
+    tr.add(c.frame(CLI, "SA", 777, 4242))
+    tr.add(c.frame(CLI, "S", 1000, 0))
+    tr.add(c.frame(SRV, "SA", 5000, 1001))
+    tr.add(c.frame(CLI, "A", 1001, 5001))
+    tr.add(c.frame(CLI, "PA", 1001, 5001, 10))
+    tr.add(c.frame(SRV, "A", 5001, 1011))
+    return tr
+
+
 SCENARIOS = {
     "loss-freeze": loss_freeze,
     "gap-filled-later": gap_filled_later,
@@ -269,6 +282,7 @@ SCENARIOS = {
     "rst-combos": rst_combos,
     "data-after-fin": data_after_fin,
     "long-transfer": long_transfer,
+    "synack-first": synack_first,
 }
 
 

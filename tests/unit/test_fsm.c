@@ -1571,6 +1571,32 @@ static void test_rst_fin_is_a_reset(void **s)
 	assert_string_equal(hist(&t), "ShAr");
 }
 
+/* A lone SYN-ACK taken as an answer, then a SYN from its own sender: the
+ * SYN-ACK answered nothing (Linux's sender would have had to send a SYN
+ * first, tcp_rcv_synsent_state_process), so the SYN's sender is the
+ * originator and the record turns round. */
+static void test_synack_sender_sending_syn_becomes_originator(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN | ACK, 777, 4242, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	seg(&t, CLI, SYN, x, 0, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_false(t.f.ctl & (CT_CTL_ORIG_SIDE | CT_CTL_FIRST_RESP));
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, y);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 3);
+	assert_string_equal(hist(&t), "HShA");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1632,6 +1658,7 @@ int main(void)
 		cmocka_unit_test(test_fin_after_hole_waits_for_the_hole),
 		cmocka_unit_test(test_time_wait_reuse_needs_seq_after_old_end),
 		cmocka_unit_test(test_rst_fin_is_a_reset),
+		cmocka_unit_test(test_synack_sender_sending_syn_becomes_originator),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
