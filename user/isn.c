@@ -8,9 +8,10 @@
 
 #include "flowview.h"
 #include "isn.h"
-#include "json.h"
+#include "jsonl.h"
 #include "maps.h"
 #include "print.h"
+#include "util.h"
 
 const char *isn_pattern_name(enum isn_pattern p)
 {
@@ -119,15 +120,8 @@ static int predictable_cb(const void *key, const void *val, void *ctx)
 	isn_analyze(val, &v);
 	if (!v.predictable)
 		return 0;
-	if (hl->n == hl->cap) {
-		size_t cap = hl->cap ? hl->cap * 2 : 16;
-		struct syn_src_key *nk = realloc(hl->k, cap * sizeof(*nk));
-
-		if (!nk)
-			return 1;
-		hl->k = nk;
-		hl->cap = cap;
-	}
+	if (array_grow((void **)&hl->k, &hl->cap, hl->n, sizeof(*hl->k), 16))
+		return -ENOMEM;	/* an error, not a shorter list */
 	memcpy(&hl->k[hl->n++], key, sizeof(struct syn_src_key));
 	return 0;
 }
@@ -184,29 +178,7 @@ static int host_print_cb(const void *key, const void *val, void *ctx)
 	isn_analyze(h, &v);
 	addr_str(k->family, (const __u8 *)k->addr, a, sizeof(a));
 	if (p->json) {
-		struct jw w;
-
-		jw_init(&w, p->f);
-		jw_obj_open(&w, NULL);
-		if (p->iface)
-			jw_str(&w, "iface", p->iface);
-		jw_str(&w, "host", a);
-		jw_str(&w, "family", k->family == 6 ? "ipv6" : "ipv4");
-		jw_u64(&w, "isns_seen", h->count);
-		jw_str(&w, "verdict", v.pattern == ISN_UNKNOWN ? "unknown" :
-				      v.predictable ? "predictable" : "random");
-		jw_str(&w, "pattern", isn_pattern_name(v.pattern));
-		jw_u64(&w, "gcd", v.gcd);
-		jw_double(&w, "isr", v.isr, 1);
-		jw_double(&w, "sp", v.sp, 1);
-		if (v.pattern == ISN_FIXED_STEP)
-			jw_u64(&w, "step", v.step);
-		jw_arr_open(&w, "last_isns");
-		for (i = 0; i < v.samples; i++)
-			jw_u64(&w, NULL, v.last[i]);
-		jw_arr_close(&w);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_host(p->f, p->iface, k, h, &v);
 	} else {
 		p->n++;
 		if (p->iface)

@@ -12,7 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "flowview.h"
-#include "json.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "util.h"
 
@@ -121,15 +121,8 @@ static int collect_cb(const void *key, const void *val, void *ctx)
 	struct sample_vec *sv = ctx;
 	const struct syn_dst_val *v = val;
 
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 64;
-		struct det_sample *ns = realloc(sv->s, cap * sizeof(*ns));
-
-		if (!ns)
-			return 1;
-		sv->s = ns;
-		sv->cap = cap;
-	}
+	if (array_grow((void **)&sv->s, &sv->cap, sv->n, sizeof(*sv->s), 64))
+		return -ENOMEM;	/* an error, not fewer victims */
 	memcpy(&sv->s[sv->n].victim, key, sizeof(struct syn_dst_key));
 	sv->s[sv->n].syns = v->syns;
 	sv->s[sv->n].synacks = v->synacks;
@@ -177,8 +170,6 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 {
 	char victim[64], a[64];
 	struct src_top top = { .since = mono_ns() - 5 * NSEC_PER_SEC };
-	double ts = real_ns() / 1e9;
-	struct jw w;
 	int i;
 
 	victim_str(&e->victim, victim, sizeof(victim));
@@ -186,34 +177,7 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 		map_walk(m->fds->syn_src, sizeof(struct syn_src_key), sizeof(struct syn_src_val),
 			 top_cb, &top);
 	if (m->json) {
-		jw_init(&w, m->out);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", e->type == DET_FLOOD_START ? "syn_flood_start" : "syn_flood_end");
-		if (m->iface)
-			jw_str(&w, "iface", m->iface);
-		jw_str(&w, "victim", victim);
-		jw_double(&w, "syn_rate", e->syn_rate, 0);
-		jw_double(&w, "completion", e->completion, 4);
-		jw_u64(&w, "half_open", e->half_open);
-		if (e->type == DET_FLOOD_START) {
-			jw_double(&w, "cusum", e->cusum, 1);
-			jw_arr_open(&w, "top_sources");
-			for (i = 0; i < top.n; i++) {
-				addr_str(top.key[i].family, (const __u8 *)top.key[i].addr, a, sizeof(a));
-				jw_obj_open(&w, NULL);
-				jw_str(&w, "addr", a);
-				jw_u64(&w, "syns", top.syns[i]);
-				jw_obj_close(&w);
-			}
-			jw_arr_close(&w);
-		} else {
-			jw_double(&w, "duration_s", e->duration_ns / 1e9, 3);
-			jw_u64(&w, "syns", e->flood_syns);
-			jw_u64(&w, "completed", e->flood_completed);
-		}
-		jw_double(&w, "ts", ts, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_alert(m->out, e, m->iface, top.key, top.syns, top.n);
 		return;
 	}
 	if (e->type == DET_FLOOD_START) {
@@ -298,11 +262,17 @@ int monitor_tick(struct monitor *m)
 	struct sample_vec sv = {};
 	struct det_event ev[16];
 	size_t i, n;
+	int err;
 
 	if (m->fds->syn_dst < 0)
 		return 0;
-	map_walk(m->fds->syn_dst, sizeof(struct syn_dst_key), sizeof(struct syn_dst_val),
-		 collect_cb, &sv);
+	err = map_walk(m->fds->syn_dst, sizeof(struct syn_dst_key), sizeof(struct syn_dst_val),
+		       collect_cb, &sv);
+	if (err) {
+		/* a shorter list would look like victims that went quiet */
+		free(sv.s);
+		return err;
+	}
 	n = det_update(&m->det, mono_ns(), sv.s, sv.n, ev, ARRAY_SIZE(ev));
 	free(sv.s);
 	for (i = 0; i < n; i++)
@@ -316,7 +286,6 @@ void monitor_report_drops(struct monitor *m)
 {
 	struct xdpct_stats st[HOOK_MAX];
 	__u64 dropped;
-	struct jw w;
 
 	if (stats_read(m->fds->stats, st))
 		return;
@@ -324,16 +293,7 @@ void monitor_report_drops(struct monitor *m)
 	if (dropped <= m->last_dropped)
 		return;
 	if (m->json) {
-		jw_init(&w, m->out);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", "events_dropped");
-		if (m->iface)
-			jw_str(&w, "iface", m->iface);
-		jw_u64(&w, "count", dropped - m->last_dropped);
-		jw_u64(&w, "total", dropped);
-		jw_double(&w, "ts", real_ns() / 1e9, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_drops(m->out, m->iface, dropped - m->last_dropped, dropped);
 	} else {
 		fprintf(m->out, "NOTE %llu per-flow events dropped (rate limit or full ring), "
 			"%llu in all\n", (unsigned long long)(dropped - m->last_dropped),

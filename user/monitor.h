@@ -31,7 +31,7 @@ struct monitor {
 int monitor_init(struct monitor *m, const struct xdpct_fds *fds, const char *iface, bool json,
 		 const struct det_params *p, FILE *out);
 void monitor_free(struct monitor *m);
-/* monitor_tick - one detector step; returns the number of alerts printed. */
+/* monitor_tick - one detector step; the number of alerts printed, or -errno. */
 int monitor_tick(struct monitor *m);
 /* monitor_report_drops - print per-flow events lost since the last call. */
 void monitor_report_drops(struct monitor *m);
