@@ -32,6 +32,11 @@ enum opt {
 	OPT_TIMEOUT,
 	OPT_EVENT_RATE,
 	OPT_MIRROR,
+	OPT_SYN_RATE,		/* the detector's (monitor.c), run and events */
+	OPT_COMPLETION,
+	OPT_CUSUM_THRESHOLD,
+	OPT_CUSUM_DRIFT,
+	OPT_FLOOD_END,
 	/* flow export and metrics (export.c, metrics.c) */
 	OPT_FORMAT, OPT_PROMETHEUS, OPT_IPFIX, OPT_METRICS, OPT_CONN_LOG,
 	OPT_ACTIVE_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_LISTEN, OPT_TEXTFILE,
