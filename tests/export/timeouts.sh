@@ -26,7 +26,7 @@ ip -n "$NS_S" link set lo up
 PORT=8080
 P1=$((20000 + LAB_ID % 20000))
 P2=$((P1 + 1))
-bg_s tcpdump -i lo -U -w "$TMP/ipfix.pcap" udp port $P1 or udp port $P2
+bg_s tcpdump -i lo -U -B 32768 -w "$TMP/ipfix.pcap" udp port $P1 or udp port $P2
 dumppid=$BG_PID
 # nfcapd is the sink (a closed port would refuse every other datagram);
 # the records are read off the loopback wire
