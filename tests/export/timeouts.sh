@@ -92,7 +92,12 @@ wait $exppid 2>/dev/null
 # a long export: the templates again every 32 messages
 $PY "$TESTS_DIR/mkflows.py" "$TMP/many.pcap" 2000 0.001 close
 in_s "$XDPCT" replay "$TMP/many.pcap" --ipfix 127.0.0.1:$P1 >/dev/null 2>&1
-sleep 0.5
+# until tcpdump has written what it received (its file stops growing)
+for i in $(seq 20); do
+	sz=$(stat -c %s "$TMP/ipfix.pcap")
+	sleep 0.5
+	[ "$sz" = "$(stat -c %s "$TMP/ipfix.pcap")" ] && break
+done
 kill $dumppid
 wait $dumppid 2>/dev/null
 msgs=$(tshark -r "$TMP/ipfix.pcap" -d udp.port==$P1,cflow -Y 'cflow.od_id == 0' 2>/dev/null | wc -l)
