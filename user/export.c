@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "connlog.h"
@@ -49,13 +50,16 @@ static int xport_emit(void *ctx, const struct ft_report *r)
 static int xport_connlog_open(struct xport_sink *s)
 {
 	FILE *f = fopen(s->cl_path, "a");
+	struct stat st;
+	int err;
 
 	if (!f) {
-		pr_err("%s: %s", s->cl_path, strerror(errno));
-		return -errno;
+		err = -errno;
+		pr_err("%s: %s", s->cl_path, strerror(-err));
+		return err;
 	}
 	connlog_init(&s->cl, f);
-	if (ftell(f) == 0)
+	if (fstat(fileno(f), &st) || st.st_size == 0)
 		connlog_header(&s->cl);
 	fflush(f);
 	s->clf = f;
@@ -116,8 +120,7 @@ int xport_replay(struct flow_vec *fv, bool *printed)
 	}
 	if (!xport.ipfix)
 		return 0;
-	xport.conn_log = NULL;
-	err = xport_sink_open(&s, 0);
+	err = xport_sink_open(&s, 0);	/* replay takes no --conn-log */
 	for (i = 0; !err && i < fv->n; i++) {
 		const struct flow_view *v = &fv->v[i];
 		bool closed = v->state == CT_STATE_TIME_WAIT || v->state == CT_STATE_CLOSE;
@@ -409,7 +412,6 @@ int cmd_export(int argc, char **argv)
 	struct xport_live *x = NULL;
 	struct sigaction sa = { .sa_handler = xport_on_hup };
 	struct xdpct_fds fds;
-	int rc = EXIT_OK;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	ifname = a.ifname;
@@ -437,5 +439,5 @@ int cmd_export(int argc, char **argv)
 	}
 	xport_run_stop(x);
 	fds_close(&fds);
-	return rc;
+	return EXIT_OK;
 }

@@ -184,10 +184,9 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *c, cons
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) || strcmp(url, "/metrics")) {
+	if (strcmp(method, MHD_HTTP_METHOD_GET) || strcmp(url, "/metrics"))
 		return metrics_reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1,
 				     MHD_RESPMEM_PERSISTENT);
-	}
 	pthread_mutex_lock(&m->lock);
 	err = metrics_render(m, &body, &len);
 	pthread_mutex_unlock(&m->lock);
