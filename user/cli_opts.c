@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "monitor.h"
 #include "util.h"
 
 /* ---- --json, --verbose ---------------------------------------------- */
@@ -94,6 +95,28 @@ const struct argp *cli_load_argp(void)
 	snprintf(doc_event_rate, sizeof(doc_event_rate),
 		 "per-flow events per second per CPU before dropping (default %llu, 0: no limit)",
 		 (unsigned long long)d.event_rate);
+	return &argp;
+}
+
+/* ---- the SYN-flood detector's thresholds (monitor.c) ------------------ */
+
+static error_t det_child_parse(int key, char *arg, struct argp_state *state)
+{
+	int r = detector_parse_opt(key, arg, state->input);
+
+	if (r == 1)
+		return ARGP_ERR_UNKNOWN;
+	if (r)
+		argp_error(state, "%s, not '%s'", detector_opt_error(key), arg);
+	return 0;
+}
+
+
+const struct argp *cli_detector_argp(void)
+{
+	static const struct argp argp = { detector_options, det_child_parse, NULL, NULL, NULL,
+					  NULL, NULL };
+
 	return &argp;
 }
 
