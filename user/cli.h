@@ -61,6 +61,13 @@ const struct argp *cli_detector_argp(void);
 int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o);
 /* parse_iface_arg - the IFACE argument: one, and a valid name (usage error). */
 void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifname);
+/*
+ * parse_iface_key - a verb's IFACE: ARGP_KEY_ARG takes it (parse_iface_arg),
+ * ARGP_KEY_END insists on it when required. 0 when key was one of them,
+ * else ARGP_ERR_UNKNOWN: a verb's parser ends with it.
+ */
+int parse_iface_key(int key, char *arg, struct argp_state *state, const char **ifname,
+		    bool required);
 
 /* Each verb takes its own argv (argv[0] is the verb) and returns an exit code. */
 int cmd_run(int argc, char **argv);

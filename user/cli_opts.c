@@ -129,6 +129,22 @@ void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifn
 	*ifname = arg;
 }
 
+int parse_iface_key(int key, char *arg, struct argp_state *state, const char **ifname,
+		    bool required)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		parse_iface_arg(state, arg, ifname);
+		return 0;
+	case ARGP_KEY_END:
+		if (required && !*ifname)
+			argp_error(state, "which interface? (%s IFACE)", state->name);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
 /* parse_load_opt - a loader option; 0, or ARGP_ERR_UNKNOWN if not one. */
 int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o)
 {

@@ -124,11 +124,8 @@ static error_t events_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->common;
 		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, false);
 	}
 }
 

@@ -49,13 +49,6 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[1] = &a->det;
 		state->child_inputs[2] = &a->common;
 		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct run IFACE)");
-		return 0;
 	case OPT_INTERVAL:
 		if (parse_duration_s(arg, &v) || v < 1 || v > 86400)
 			argp_error(state, "--interval must be from 1 to 86400 seconds (e.g. 5, "
@@ -63,7 +56,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->interval_ms = v * 1000;
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, true);
 	}
 }
 

@@ -39,21 +39,11 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 {
 	struct attach_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->ld;
-		state->child_inputs[1] = &a->common;
-		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct attach IFACE)");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != ARGP_KEY_INIT)
+		return parse_iface_key(key, arg, state, &a->ifname, true);
+	state->child_inputs[0] = &a->ld;
+	state->child_inputs[1] = &a->common;
+	return 0;
 }
 
 int cmd_attach(int argc, char **argv)
@@ -119,20 +109,10 @@ static error_t detach_parse(int key, char *arg, struct argp_state *state)
 {
 	struct detach_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->common;
-		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct detach IFACE)");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != ARGP_KEY_INIT)
+		return parse_iface_key(key, arg, state, &a->ifname, true);
+	state->child_inputs[0] = &a->common;
+	return 0;
 }
 
 int cmd_detach(int argc, char **argv)
@@ -184,9 +164,6 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->common;
 		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
 	case OPT_ALL:
 		a->all = true;
 		return 0;
@@ -194,7 +171,7 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 		a->hosts = true;
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, false);
 	}
 }
 
