@@ -32,6 +32,11 @@ enum opt {
 	OPT_TIMEOUT,
 	OPT_EVENT_RATE,
 	OPT_MIRROR,
+	OPT_SYN_RATE,		/* the detector's (monitor.c), run and events */
+	OPT_COMPLETION,
+	OPT_CUSUM_THRESHOLD,
+	OPT_CUSUM_DRIFT,
+	OPT_FLOOD_END,
 };
 
 /*

@@ -44,24 +44,44 @@ static __u64 gcd64(__u64 a, __u64 b)
 	return a;
 }
 
-void isn_analyze(const struct host_isn *h, struct isn_verdict *v)
+/*
+ * one_per_tuple - the ring's ISNs, oldest first, keeping only the newest of
+ * each 4-tuple: RFC 6528's ISN = M + F(4-tuple, secret) grows with the clock
+ * M within one tuple, so reconnects on one tuple would look time-linear on a
+ * healthy host. Returns how many.
+ */
+static unsigned int one_per_tuple(const struct host_isn *h, __u32 *isn, __u64 *ts)
 {
 	unsigned int n = h->count < XDPCT_HOST_ISN_SLOTS ? (unsigned int)h->count :
 							   XDPCT_HOST_ISN_SLOTS;
+	unsigned int i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned int k = (unsigned int)((h->count - n + i) % XDPCT_HOST_ISN_SLOTS);
+
+		/* a later ISN of the same tuple replaces this one */
+		for (j = i + 1; j < n; j++)
+			if (h->tuple[(h->count - n + j) % XDPCT_HOST_ISN_SLOTS] == h->tuple[k])
+				break;
+		if (j < n)
+			continue;
+		isn[m] = h->isn[k];
+		ts[m++] = h->ts_ns[k];
+	}
+	return m;
+}
+
+void isn_analyze(const struct host_isn *h, struct isn_verdict *v)
+{
 	double rates[XDPCT_HOST_ISN_SLOTS], mean = 0, var = 0, sd;
 	__u64 ts[XDPCT_HOST_ISN_SLOTS], gcd = 0;
 	__u32 d[XDPCT_HOST_ISN_SLOTS], maxd = 0;
 	bool same_step = true, all_zero = true;
-	unsigned int i, nr = 0;
+	unsigned int i, n, nr = 0;
 
 	memset(v, 0, sizeof(*v));
+	n = one_per_tuple(h, v->last, ts);
 	v->samples = n;
-	for (i = 0; i < n; i++) {
-		__u64 k = h->count - n + i;
-
-		v->last[i] = h->isn[k % XDPCT_HOST_ISN_SLOTS];
-		ts[i] = h->ts_ns[k % XDPCT_HOST_ISN_SLOTS];
-	}
 	if (n < ISN_MIN_SAMPLES) {
 		v->pattern = ISN_UNKNOWN;
 		return;

@@ -16,6 +16,7 @@
 #include "tcp_fsm.h"
 #include "isn.h"
 #include "jsonl.h"
+#include "monitor.h"
 #include "util.h"
 
 /* json_endpoints - family, orig_addr, orig_port, resp_addr, resp_port. */
@@ -190,11 +191,12 @@ void jsonl_alert(FILE *f, const struct det_event *e, const char *iface,
 	struct jw w;
 	int i;
 
-	endpoint_str(e->victim.family, (const __u8 *)e->victim.addr, e->victim.port, victim,
-		     sizeof(victim));
+	monitor_victim_str(&e->victim, victim, sizeof(victim));
 	json_line_open(&w, f, e->type == DET_FLOOD_START ? "syn_flood_start" : "syn_flood_end",
 		       iface);
 	jw_str(&w, "victim", victim);
+	if (det_key_is_host(&e->victim) && e->type == DET_FLOOD_START)
+		jw_u64(&w, "ports", e->ports);
 	jw_double(&w, "syn_rate", e->syn_rate, 0);
 	jw_double(&w, "completion", e->completion, 4);
 	jw_u64(&w, "half_open", e->half_open);
@@ -316,8 +318,7 @@ void jsonl_stats(FILE *f, const struct stats_view *sv, const char *iface)
 		jw_u64(&w, "syn_rate", sv->det.syn_rate);
 		jw_double(&w, "completion", sv->det.completion_ppm / 1e6, 3);
 		if (sv->det.flooding) {
-			endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
-				     sv->det.victim.port, victim, sizeof(victim));
+			monitor_victim_str(&sv->det.victim, victim, sizeof(victim));
 			jw_str(&w, "victim", victim);
 			jw_u64(&w, "flood_syns", sv->det.flood_syns);
 		}

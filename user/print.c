@@ -11,6 +11,7 @@
 #include "flow.h"
 #include "tcp_fsm.h"
 #include "jsonl.h"
+#include "monitor.h"
 #include "print.h"
 #include "util.h"
 
@@ -176,8 +177,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 		(unsigned long long)sv->evicted_flows, (unsigned long long)sv->evicted_halfopen,
 		(unsigned long long)(sv->gc.flows + sv->gc.halfopen));
 	if (sv->det_sampled) {
-		endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
-			     sv->det.victim.port, victim, sizeof(victim));
+		monitor_victim_str(&sv->det.victim, victim, sizeof(victim));
 		fprintf(f, "  syn flood: %s%s (sampled over %.2f s, no detector running: %llu "
 			"SYN/s, completion %.1f%%)\n", sv->det.flooding ? "FLOOD on " : "normal",
 			sv->det.flooding ? victim : "", STATS_SAMPLE_MS / 1e3,
@@ -186,8 +186,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 		fprintf(f, "  syn flood: not judged (no detector running: 'xdpct run' or "
 			"'xdpct events')\n");
 	} else if (sv->det.flooding) {
-		endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
-			     sv->det.victim.port, victim, sizeof(victim));
+		monitor_victim_str(&sv->det.victim, victim, sizeof(victim));
 		fmt_age(since, sizeof(since), real_ns() - sv->det.since_ns);
 		fprintf(f, "  syn flood: FLOOD on %s for %s: %llu SYN/s, completion %.1f%%, "
 			"%llu SYNs so far\n", victim, since, (unsigned long long)sv->det.syn_rate,
