@@ -55,7 +55,7 @@ static int xport_connlog_open(struct xport_sink *s)
 
 	if (!f) {
 		err = -errno;
-		pr_err("%s: %s", s->cl_path, strerror(-err));
+		err_why("%s: %s", s->cl_path, strerror(-err));
 		return err;
 	}
 	connlog_init(&s->cl, f);
@@ -140,6 +140,8 @@ int xport_replay(struct flow_vec *fv, bool *printed)
 		err = ipfix_flush(s.ipx);
 	if (!err)
 		pr_info("IPFIX: %zu flow records sent to %s", fv->n, xport.ipfix);
+	else
+		err_report(err, "IPFIX: exporting to %s failed", xport.ipfix);
 	xport_sink_close(&s);
 	return err;
 }
@@ -224,8 +226,8 @@ void xport_run_tick(struct xport_live *x)
 	if (!x || !x->ft.emit)
 		return;
 	err = ft_poll(&x->ft, x->fds, mono_ns());
-	if (err && err != x->ft.err)
-		pr_warn("export: reading the flow maps failed: %s", strerror(-err));
+	if (err)	/* said, and the export goes on */
+		err_report(err, "exporting: reading the flow maps failed");
 	x->ft.err = 0;
 	if (x->sink.ipx)
 		ipfix_flush(x->sink.ipx);
@@ -234,11 +236,16 @@ void xport_run_tick(struct xport_live *x)
 /* xport_reopen - logrotate moved the conn.log: start a new one. */
 static void xport_reopen(struct xport_live *x)
 {
-	if (!x || !x->sink.clf)
+	int err;
+
+	/* also after a failed reopen: the next SIGHUP tries again */
+	if (!x || !x->sink.cl_path)
 		return;
 	xport_connlog_close(&x->sink);
-	if (xport_connlog_open(&x->sink))
-		pr_warn("%s: conn.log not written until the next SIGHUP", x->sink.cl_path);
+	err = xport_connlog_open(&x->sink);
+	if (err)
+		err_report(err, "%s: reopening failed; nothing written until the next SIGHUP",
+			   x->sink.cl_path);
 }
 
 void xport_run_stop(struct xport_live *x)
@@ -412,12 +419,15 @@ int cmd_export(int argc, char **argv)
 	struct xport_live *x = NULL;
 	struct sigaction sa = { .sa_handler = xport_on_hup };
 	struct xdpct_fds fds;
+	int err;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	ifname = a.ifname;
 	if (cli_open_iface(ifname, &fds, &meta))
 		return EXIT_RUNTIME;
-	if (xport_run_start(&x, ifname, (int)meta.ifindex, &fds)) {
+	err = xport_run_start(&x, ifname, (int)meta.ifindex, &fds);
+	if (err) {
+		err_report(err, "%s: starting the export failed", ifname);
 		fds_close(&fds);
 		return EXIT_RUNTIME;
 	}

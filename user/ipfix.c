@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <arpa/inet.h>
 #include <fixbuf/public.h>
 
@@ -129,7 +130,7 @@ static void ipfix_glog(const gchar *domain, GLogLevelFlags level, const gchar *m
 
 static int ipfix_fail(GError **err, const char *what)
 {
-	pr_err("IPFIX: %s: %s", what, *err ? (*err)->message : "failed");
+	err_why("IPFIX: %s: %s", what, *err ? (*err)->message : "failed");
 	g_clear_error(err);
 	return -EIO;
 }
@@ -171,15 +172,25 @@ static int ipfix_send_templates(struct ipfix *x, GError **err)
 int ipfix_open(struct ipfix **out, const char *target, __u32 domain)
 {
 	struct ipfix *x = calloc(1, sizeof(*x));
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai;
 	GError *err = NULL;
+	int rc;
 
 	if (!x)
 		return -ENOMEM;
 	if (ipfix_parse_target(target, x->host, sizeof(x->host), x->port, sizeof(x->port))) {
-		pr_err("IPFIX: '%s' is not HOST:PORT", target);
+		err_why("IPFIX: '%s' is not HOST:PORT", target);
 		free(x);
 		return -EINVAL;
 	}
+	/* a name that does not resolve is said once, here, not at each send */
+	rc = getaddrinfo(x->host, x->port, &hints, &ai);
+	if (rc) {
+		err_why("IPFIX: %s: %s", x->host, gai_strerror(rc));
+		free(x);
+		return -EHOSTUNREACH;
+	}
+	freeaddrinfo(ai);
 	g_log_set_default_handler(ipfix_glog, NULL);
 	x->model = fbInfoModelAlloc();
 	x->session = fbSessionAlloc(x->model);

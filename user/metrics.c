@@ -217,7 +217,7 @@ static int metrics_listen(const char *arg)
 		s6->sin6_port = htons((uint16_t)atoi(port));
 		sl = sizeof(*s6);
 	} else {
-		pr_err("--listen: '%s' is not an IPv4 or IPv6 address", host);
+		err_why("'%s' is not an IPv4 or IPv6 address to listen on", host);
 		return -EINVAL;
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -226,7 +226,7 @@ static int metrics_listen(const char *arg)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, 64)) {
 		err = -errno;
-		pr_err("cannot listen on %s: %s", arg, strerror(-err));
+		err_why("cannot listen on %s: %s", arg, strerror(-err));
 		close(fd);
 		return err;
 	}
@@ -260,7 +260,7 @@ int metrics_serve(struct metrics_srv **out, const char *listen, const char *cons
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_TIMEOUT_S,
 				MHD_OPTION_END);
 	if (!m->d) {
-		pr_err("cannot serve HTTP on %s", listen);
+		err_why("cannot serve HTTP on %s", listen);
 		close(fd);
 		free(m);
 		return -EIO;
@@ -435,8 +435,11 @@ int cmd_metrics(int argc, char **argv)
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	install_stop_handlers();
 	if (a.listen) {
-		if (metrics_serve(&m, a.listen, a.names, a.n, NULL))
+		err = metrics_serve(&m, a.listen, a.names, a.n, NULL);
+		if (err) {
+			err_report(err, "serving on %s failed", a.listen);
 			return EXIT_RUNTIME;
+		}
 		pr_info("serving http://%s/metrics; Ctrl-C stops", a.listen);
 		while (!stop_requested)
 			usleep(200000);

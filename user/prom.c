@@ -56,7 +56,7 @@ int prom_read(struct prom_iface *pi, const char *name, const struct xdpct_fds *f
 	if (!err)
 		err = flows_walk(fds, prom_count_cb, pi);
 	if (err) {
-		pr_err("%s: reading the maps failed: %s", name, strerror(-err));
+		pr_warn("%s: reading the maps failed: %s; left out", name, strerror(-err));
 		return err;
 	}
 	pi->sv.det_fresh = detector_live(&pi->sv.det);
