@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <fixbuf/public.h>
 
@@ -287,7 +288,10 @@ int ipfix_add(struct ipfix *x, const struct ft_report *r, __u32 ifindex)
 	    !fBufAppend(x->buf, (uint8_t *)&rec, sizeof(rec), &err))
 		return ipfix_fail(&err, "adding a record");
 	x->pending++;
-	x->since_tmpl++;
+	/* a message's worth went out: pace a burst (replay of a big capture)
+	 * to what a collector's socket takes, as UDP has no flow control */
+	if (++x->since_tmpl % IPFIX_RECS_PER_MSG == 0)
+		usleep(IPFIX_PACE_US);
 	return 0;
 }
 

@@ -18,6 +18,9 @@
 #define IPFIX_TMPL_EVERY_S	10
 #define IPFIX_TMPL_EVERY_MSGS	32
 #define IPFIX_RECS_PER_MSG	13
+/* Between two full messages: at most 10,000 messages (130,000 records) a
+ * second, so a burst does not overflow the collector's socket buffer. */
+#define IPFIX_PACE_US		100
 
 struct ipfix;
 

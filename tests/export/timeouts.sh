@@ -10,7 +10,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 
 TESTS="timeout_active_records timeout_active_sum timeout_idle_records timeout_evicted
-timeout_templates_resent"
+timeout_templates_resent timeout_burst_delivered"
 need_root $TESTS || exit 0
 for t in tcpdump tshark; do
 	if ! command -v $t >/dev/null; then
@@ -33,6 +33,7 @@ dumppid=$BG_PID
 mkdir -p "$TMP/nf"
 mkdir -p "$TMP/nf2"
 bg_s nfcapd -b 127.0.0.1 -p $P1 -w "$TMP/nf" -t 3600 >/dev/null 2>&1
+nfpid=$BG_PID
 bg_s nfcapd -b 127.0.0.1 -p $P2 -w "$TMP/nf2" -t 3600 >/dev/null 2>&1
 wait_for 5 in_s ss -Hlun "sport = :$P1"
 wait_for 5 in_s ss -Hlun "sport = :$P2"
@@ -92,11 +93,13 @@ wait $exppid 2>/dev/null
 # a long export: the templates again every 32 messages
 $PY "$TESTS_DIR/mkflows.py" "$TMP/many.pcap" 2000 0.001 close
 in_s "$XDPCT" replay "$TMP/many.pcap" --ipfix 127.0.0.1:$P1 >/dev/null 2>&1
-# until tcpdump has written what it received (its file stops growing)
-for i in $(seq 20); do
-	sz=$(stat -c %s "$TMP/ipfix.pcap")
-	sleep 0.5
-	[ "$sz" = "$(stat -c %s "$TMP/ipfix.pcap")" ] && break
+# until tcpdump has written the 2000 records' 154 messages (13 a message)
+replay_msgs() {
+	tshark -r "$TMP/ipfix.pcap" -d udp.port==$P1,cflow -Y 'cflow.od_id == 0' 2>/dev/null | wc -l
+}
+for i in $(seq 30); do
+	[ "$(replay_msgs)" -ge 154 ] && break
+	sleep 0.3
 done
 kill $dumppid
 wait $dumppid 2>/dev/null
@@ -108,3 +111,8 @@ if [ "$msgs" -gt 100 ] && [ "$tmpl" -ge "$want" ] && [ "$tmpl" -ge 3 ]; then
 else
 	fail timeout_templates_resent "$tmpl template messages in $msgs (want >= $want)"
 fi
+# and paced so that the collector took all of them (UDP has no flow control)
+kill -TERM $nfpid
+wait $nfpid 2>/dev/null
+n=$(nfdump -R "$TMP/nf" -o json 2>/dev/null | jq '[.[] | select(.src_port >= 10000 and .src_port < 12000)] | length')
+expect_eq timeout_burst_delivered 2000 "$n"
