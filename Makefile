@@ -30,6 +30,9 @@ XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
 LDLIBS := -lbpf -lelf -lz -lpcap -lm
+# flow export and metrics: libfixbuf (IPFIX), libmicrohttpd (HTTP), nettle (SHA-1)
+EXPORT_PKGS := libfixbuf libmicrohttpd nettle
+LDLIBS += $(shell pkg-config --libs $(EXPORT_PKGS) 2>/dev/null)
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
@@ -80,6 +83,8 @@ $(OUTPUT)/user/%.o: user/%.c $(SKEL) $(SHARED_H) $(wildcard user/*.h) | $(OUTPUT
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -c $< -o $@
 
+$(OUTPUT)/user/ipfix.o: XCFLAGS += $(shell pkg-config --cflags libfixbuf 2>/dev/null)
+
 xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -109,6 +114,12 @@ PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
 PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
 PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h
 HARNESS_OBJS := $(OUTPUT)/tests/prog/harness.o $(OUTPUT)/tests/prog/checks.o
+# flow export's C tests (tests/export/), run by the export layer
+EXPORT_TESTS := $(patsubst tests/export/%.c,$(OUTPUT)/tests/%,$(wildcard tests/export/test_*.c))
+$(OUTPUT)/tests/%: tests/export/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
 PROG_TEST := $(OUTPUT)/tests/prog_test
 $(OUTPUT)/tests/prog:
 	$(Q)mkdir -p $@
@@ -135,7 +146,7 @@ $(FUZZ): $(OUTPUT)/tests/prog/fuzz.o $(HARNESS_OBJS) $(UNIT_LIB_OBJS)
 
 unit: $(UNIT_TESTS)
 
-TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
+TEST_DEPS := xdpct $(UNIT_TESTS) $(EXPORT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)

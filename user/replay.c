@@ -23,6 +23,7 @@
 
 #include "xdpct.skel.h"
 #include "cli.h"
+#include "export.h"
 #include "isn.h"
 #include "jsonl.h"
 #include "replay.h"
@@ -424,16 +425,19 @@ int cmd_replay(int argc, char **argv)
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
+		{ &xport_replay_argp, 0, NULL, 0 },
 		{ 0 },
 	};
 	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };
 	struct replay r = {};
+	bool printed = false;
 	int err;
 
 	/* setup */
 	replay_docs();
 	ld_opts_init(&r.a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
+	r.a.common.json |= xport.format == XPORT_FMT_JSON;
 	r.a.ld.replay = true;
 	replay_sizes(&r);
 	if (!r.a.conntrack)
@@ -448,8 +452,12 @@ int cmd_replay(int argc, char **argv)
 		err = -EIO;
 
 	/* report: the flows (also after an error: the flows up to there) */
+	if (xport_replay(&r.fv, &printed) && !err)
+		err = -EIO;
 	if (r.a.hosts)
 		print_hosts(stdout, r.ld.fds.host_isn, r.a.common.json, NULL, 0);
+	else if (printed)
+		;	/* --format zeek */
 	else if (r.a.common.json)
 		jsonl_flows(stdout, &r.fv, NULL);
 	else
