@@ -29,7 +29,7 @@ XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D
 	$(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
-LDLIBS := -lbpf -lelf -lz -lpcap -lm
+LDLIBS := -lbpf -lelf -lz -lpcap -lm -lncurses -ltinfo
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))

@@ -29,6 +29,9 @@ enum cli_opt {
 	OPT_TIMEOUT,
 	OPT_EVENT_RATE,
 	OPT_MIRROR,
+	/* filters, order, limit (filter.c); show --count */
+	OPT_STATE = 0x2100, OPT_SRC, OPT_DST, OPT_SPORT, OPT_DPORT, OPT_ANOMALY, OPT_FAMILY,
+	OPT_SORT, OPT_LIMIT, OPT_COUNT,
 };
 
 struct argp_option;
@@ -47,6 +50,7 @@ int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /* Options shared by run and attach (loader knobs). */
 struct load_args {
@@ -61,12 +65,14 @@ struct load_args {
 int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 now,
 		  struct flow_vec *out);
 
+struct flow_filter;
 /*
- * show_flows - collect, mark (ISN verdicts), sort and print one instance's
- * flows as a table (a count on stderr if summary) or JSON lines.
- * Returns 0 or -errno.
+ * show_flows - collect, mark (ISN verdicts), sort, filter (flt may be NULL)
+ * and print one instance's flows as a table (a count on stderr if summary)
+ * or JSON lines. Returns 0 or -errno.
  */
-int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary);
+int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary,
+	       const struct flow_filter *flt);
 
 /*
  * cli_iface_list - the named interface, or every interface with pins.

@@ -23,6 +23,7 @@
 
 #include "xdpct.skel.h"
 #include "cli.h"
+#include "filter.h"
 #include "isn.h"
 #include "replay.h"
 #include "util.h"
@@ -34,6 +35,7 @@ struct replay_args {
 	const char *file;
 	bool json, hosts, conntrack;
 	struct ld_opts ld;
+	struct flow_filter flt;
 };
 
 /* Zeek's connection timers (init-bare.zeek): a 5 s attempt delay, removal
@@ -64,6 +66,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	struct replay_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->flt;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
 			argp_error(state, "one capture file only");
@@ -264,8 +269,10 @@ int cmd_replay(int argc, char **argv)
 		"  xdpct replay trace.pcap\n"
 		"  xdpct replay trace.pcapng --json | jq -r .conn_state | sort | uniq -c\n"
 		"  xdpct replay trace.pcap --hosts\n"
+		"  xdpct replay trace.pcap --anomaly any --sort bytes --limit 5\n"
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
-	struct argp argp = { opts, replay_parse, "FILE", doc };
+	static const struct argp_child children[] = { { &filter_argp, 0, NULL, 20 }, { 0 } };
+	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct replay_args a = {};
 	struct flow_vec fv = {};
@@ -284,6 +291,7 @@ int cmd_replay(int argc, char **argv)
 	size_t i;
 
 	ld_opts_init(&a.ld);
+	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.replay = true;
 	/* a capture's attempts get as much room as its connections (every
@@ -379,6 +387,7 @@ int cmd_replay(int argc, char **argv)
 	for (i = 0; i < fv.n; i++)
 		fv.v[i].expired = false;
 	flow_vec_sort(&fv);
+	filter_apply(&a.flt, &fv);
 	fv.now_ns = last_ts;
 	if (a.hosts)
 		print_hosts(stdout, ld.fds.host_isn, a.json, NULL, 0);

@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "monitor.h"
 #include "privs.h"
 #include "util.h"
@@ -51,6 +52,7 @@ struct run_args {
 	const char *ifname;
 	__u64 interval_ms;
 	bool json;
+	struct flow_filter flt;
 };
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)
@@ -62,6 +64,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->ld;
 		state->child_inputs[1] = &a->det;
+		state->child_inputs[2] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
@@ -97,7 +100,8 @@ static void sleep_until(__u64 deadline)
 }
 
 /* print_snapshot - the flow table (or JSON lines) of this instance. */
-static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json)
+static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json,
+			  const struct flow_filter *flt)
 {
 	char when[64];
 	time_t t = time(NULL);
@@ -118,7 +122,7 @@ static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool j
 		jw_obj_close(&w);
 		jw_end_line(&w);
 	}
-	err = show_flows(fds, false, json, NULL, false);
+	err = show_flows(fds, false, json, NULL, false, flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", iface, strerror(-err));
 	if (!json)
@@ -160,6 +164,7 @@ int cmd_run(int argc, char **argv)
 	static const struct argp_child children[] = {
 		{ &load_argp, 0, "Attaching:", 10 },
 		{ &det_argp, 0, NULL, 50 },
+		{ &filter_argp, 0, NULL, 20 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -184,6 +189,7 @@ int cmd_run(int argc, char **argv)
 
 	ld_opts_init(&a.ld);
 	det_params_default(&a.det);
+	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.ifname = a.ifname;
 	if (ld_require_root("xdpct run") || ld_check_iface(a.ifname) < 0 || ld_ensure_bpffs())
@@ -234,7 +240,7 @@ int cmd_run(int argc, char **argv)
 			next_gc = now + NSEC_PER_SEC;
 		}
 		if (now >= next_print) {
-			if (print_snapshot(&ld.fds, ld.ifname, a.json) == -EPIPE)
+			if (print_snapshot(&ld.fds, ld.ifname, a.json, &a.flt) == -EPIPE)
 				break;	/* the reader went away: stop cleanly */
 			next_print += a.interval_ms * 1000000ull;
 			if (next_print < now)
@@ -260,6 +266,7 @@ struct events_ctx {
 	__u64 start_ns;		/* monotonic: events before it are a backlog */
 	__u64 n;
 	__u64 stale;		/* backlog events skipped */
+	const struct flow_filter *flt;
 };
 
 static const char *event_name(int type)
@@ -290,7 +297,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	flow_view_from_event(&v, e, c->time_off, mono_ns());
-	c->n++;
+	if (!filter_match(c->flt, &v))
+		return 0;
+	/* --limit N: N events, then stop */
+	if (++c->n == c->flt->limit)
+		stop_requested = 1;
 	if (c->json) {
 		struct jw w;
 
@@ -388,6 +399,7 @@ struct events_args {
 	struct det_params det;
 	const char *ifname;
 	bool json;
+	struct flow_filter flt;
 };
 
 static error_t events_parse(int key, char *arg, struct argp_state *state)
@@ -397,9 +409,15 @@ static error_t events_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
+		state->child_inputs[1] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->flt.sort)
+			argp_error(state, "--sort orders a table; events are a stream (--limit N "
+				   "stops after N events)");
 		return 0;
 	case OPT_JSON:
 		a->json = true;
@@ -421,6 +439,7 @@ int cmd_events(int argc, char **argv)
 	};
 	static const struct argp_child children[] = {
 		{ &det_argp, 0, NULL, 50 },
+		{ &filter_argp, 0, NULL, 20 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -446,6 +465,7 @@ int cmd_events(int argc, char **argv)
 	ino_t meta_ino = 0;
 
 	det_params_default(&a.det);
+	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	n = cli_iface_list(a.ifname, names, 64);
 	if (n < 0)
@@ -472,6 +492,7 @@ int cmd_events(int argc, char **argv)
 	}
 	c.iface = a.ifname;
 	c.json = a.json;
+	c.flt = &a.flt;
 	c.time_off = (__s64)(real_ns() - mono_ns());
 	/* the fast path's clock is tick-coarse: a margin keeps fresh events */
 	c.start_ns = mono_ns() - 100 * 1000000ull;

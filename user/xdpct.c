@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "isn.h"
 #include "monitor.h"
 #include "util.h"
@@ -135,6 +136,7 @@ int cmd_detach(int argc, char **argv)
 struct show_args {
 	const char *ifname;
 	bool json, all, hosts;
+	struct flow_filter flt;
 };
 
 static error_t show_parse(int key, char *arg, struct argp_state *state)
@@ -142,11 +144,18 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	struct show_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		if (state->root_argp->children)	/* show has the filters, stats not */
+			state->child_inputs[0] = &a->flt;
+		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case OPT_JSON:
 		a->json = true;
+		return 0;
+	case OPT_COUNT:
+		a->flt.count = true;
 		return 0;
 	case OPT_ALL:
 		a->all = true;
@@ -205,7 +214,7 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 	if (a->hosts)
 		return print_hosts(stdout, fds->host_isn, a->json, tag,
 				   (__s64)(real_ns() - mono_ns()));
-	err = show_flows(fds, a->all, a->json, tag, true);
+	err = show_flows(fds, a->all, a->json, tag, !a->flt.count, &a->flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", name, strerror(-err));
 	return err;
@@ -217,9 +226,11 @@ int cmd_show(int argc, char **argv)
 		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
 		{ "all", OPT_ALL, NULL, 0, "include flows past their timeout", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
+		{ "count", OPT_COUNT, NULL, 0, "print only the number of matching flows", 0 },
 		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
+	static const struct argp_child children[] = { { &filter_argp, 0, NULL, 20 }, { 0 } };
 	static const char doc[] =
 		"A snapshot of the tracked flows, from the pinned maps.\n\n"
 		"USAGE: xdpct show [IFACE] [--json] [--hosts]\n\n"
@@ -229,11 +240,13 @@ int cmd_show(int argc, char **argv)
 		"bytes each way, age, anomalies.\n\n"
 		"EXAMPLES:\n"
 		"  xdpct show eth0\n"
-		"  xdpct show eth0 --json | jq 'select(.state == \"ESTABLISHED\")'\n"
+		"  xdpct show eth0 --state ESTABLISHED --dport 443 --sort bytes --limit 10\n"
+		"  xdpct show eth0 --anomaly any --count\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = {};
 
+	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	return for_each_iface(&a, show_one);
 }
@@ -281,6 +294,7 @@ int cmd_stats(int argc, char **argv)
 	struct argp argp = { opts, show_parse, "[IFACE]", doc };
 	struct show_args a = {};
 
+
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	return for_each_iface(&a, stats_one);
 }
@@ -299,6 +313,7 @@ static const struct {
 	{ "stats", cmd_stats, "counters and the SYN-flood state" },
 	{ "events", cmd_events, "stream flow events and SYN-flood alerts as they happen" },
 	{ "replay", cmd_replay, "track a pcap/pcapng file offline, through the same BPF code" },
+	{ "top", cmd_top, "a live full-screen view: rates, flood state, the busiest flows" },
 };
 
 static void usage(FILE *f)
