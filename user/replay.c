@@ -24,6 +24,7 @@
 #include "xdpct.skel.h"
 #include "cli.h"
 #include "filter.h"
+#include "progress.h"
 #include "isn.h"
 #include "replay.h"
 #include "util.h"
@@ -286,6 +287,7 @@ int cmd_replay(int argc, char **argv)
 	__u64 n = 0, short_frames = 0, t0, t1, last_ts = 0, created_at_sweep = 0;
 	__u64 table, check_every;
 	int dlt, prog_fd, ret, rc = EXIT_OK;
+	struct progress pg;
 	struct ld ld;
 	pcap_t *p;
 	size_t i;
@@ -331,6 +333,7 @@ int cmd_replay(int argc, char **argv)
 	}
 
 	t0 = mono_ns();
+	progress_init(&pg, pcap_file(p));
 	while ((ret = pcap_next_ex(p, &h, &pkt)) == 1) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		int len, extra = 0;
@@ -352,8 +355,10 @@ int cmd_replay(int argc, char **argv)
 			rc = EXIT_RUNTIME;
 			break;
 		}
-		if (++n % CONSUME_EVERY == 0)
+		if (++n % CONSUME_EVERY == 0) {
 			ring_buffer__consume(rb);
+			progress_update(&pg, n);
+		}
 		/* a packet creates at most one flow: checking at most every
 		 * quarter table of packets and sweeping once a quarter table of
 		 * flows was created since the last sweep keeps the flows that
@@ -372,6 +377,7 @@ int cmd_replay(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	}
 	t1 = mono_ns();
+	progress_end(&pg);
 	ring_buffer__consume(rb);
 	pcap_close(p);
 

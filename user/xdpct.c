@@ -136,6 +136,7 @@ int cmd_detach(int argc, char **argv)
 struct show_args {
 	const char *ifname;
 	bool json, all, hosts;
+	bool has_filters;	/* flt is the filter child's input */
 	struct flow_filter flt;
 };
 
@@ -145,7 +146,7 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		if (state->root_argp->children)	/* show has the filters, stats not */
+		if (a->has_filters)	/* show has them, stats not */
 			state->child_inputs[0] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
@@ -244,7 +245,7 @@ int cmd_show(int argc, char **argv)
 		"  xdpct show eth0 --anomaly any --count\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
 	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
-	struct show_args a = {};
+	struct show_args a = { .has_filters = true };
 
 	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
