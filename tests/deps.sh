@@ -10,6 +10,7 @@ pkgs=(
 	iproute2 iputils-ping procps psmisc kmod
 	python3 python3-scapy
 	conntrack nftables hping3 jq socat tcpdump
+	libncurses-dev tmux mandoc systemd	# top; its tmux test; man page lint; unit verify
 )
 
 # make bench draws its chart with gnuplot

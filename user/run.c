@@ -299,7 +299,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	flow_view_from_event(&v, e, c->time_off, mono_ns());
 	if (!filter_match(c->flt, &v))
 		return 0;
-	/* --limit N: N events, then stop */
+	/* --limit N: N events, then stop (the rest of this poll's batch too) */
+	if (c->flt->limit && c->n >= c->flt->limit)
+		return 0;
 	if (++c->n == c->flt->limit)
 		stop_requested = 1;
 	if (c->json) {

@@ -80,10 +80,20 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+/* raw_first - the record's own first packet time: the view's wall-clock one
+ * moves by the jitter of each read's clock offset */
+static __u64 raw_first(const struct flow_view *v)
+{
+	__u64 o = v->f.dir[0].first_ns, r = v->f.dir[1].first_ns;
+
+	return !o || (r && r < o) ? r : o;
+}
+
 /* flow_key_cmp - the same connection in two refreshes: tuple and first packet */
 static int flow_key_cmp(const void *a, const void *b)
 {
 	const struct flow_view *x = a, *y = b;
+	__u64 fx = raw_first(x), fy = raw_first(y);
 	int c;
 
 	if (x->family != y->family)
@@ -95,8 +105,8 @@ static int flow_key_cmp(const void *a, const void *b)
 		c = (int)x->orig_port - (int)y->orig_port;
 	if (!c)
 		c = (int)x->resp_port - (int)y->resp_port;
-	if (!c && x->first_ns != y->first_ns)
-		c = x->first_ns < y->first_ns ? -1 : 1;
+	if (!c && fx != fy)
+		c = fx < fy ? -1 : 1;
 	return c;
 }
 
