@@ -7,7 +7,7 @@
 #   make bench      per-packet cost and scale, as ratios (results in bench-out/)
 #   make fuzz       the long packet fuzzer (1,000,000+ frames)
 #   make sanitize   the CLI and unit tests under ASan + UBSan
-#   make install    /usr/local/sbin/xdpct
+#   make install    binary, man page, systemd unit, bash completion (PREFIX, DESTDIR)
 #   make vmlinux    regenerate the committed vmlinux/vmlinux.h
 #   V=1             show full commands
 
@@ -83,8 +83,19 @@ xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The unit's ExecStart/ExecStop name the installed binary: PREFIX is written in.
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: xdpct
 	install -D -m 0755 xdpct $(DESTDIR)$(PREFIX)/sbin/xdpct
+	install -D -m 0644 man/xdpct.8 $(DESTDIR)$(MANDIR)/man8/xdpct.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/xdpct|$(PREFIX)/sbin/xdpct|g' systemd/xdpct@.service \
+		> $(DESTDIR)$(UNITDIR)/xdpct@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xdpct@.service
+	install -D -m 0644 completion/xdpct.bash $(DESTDIR)$(BASHCOMPDIR)/xdpct
 
 vmlinux:
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > vmlinux/vmlinux.h
