@@ -31,6 +31,9 @@ struct top_args {
 	char opts[256];		/* the filters as given, for the header */
 };
 
+/* How long after the first reading the first picture comes */
+#define TOP_WARMUP_NS (500 * 1000000ull)
+
 /* One flow of a refresh and its rates since the previous one. */
 struct top_row {
 	size_t idx;		/* into the refresh's flow_vec */
@@ -289,7 +292,19 @@ static void draw(const struct top_snap *s, const struct top_args *a, int rows, l
 	char when[32], o[64], r[64], b0[16], b1[16], pr[16], age[16];
 	__u64 now = real_ns();
 	time_t t = time(NULL);
-	size_t i;
+	size_t i, n = s->nrows;
+	int wo = 10, wr = 10;	/* "ORIGINATOR", or the longest endpoint shown */
+
+	if (rows >= 0 && n > (size_t)(rows > 4 ? rows - 4 : 0))
+		n = (size_t)(rows > 4 ? rows - 4 : 0);
+	for (i = 0; i < n; i++) {
+		const struct flow_view *v = &s->fv.v[s->rows[i].idx];
+
+		endpoint_str(v->family, v->orig_addr, v->orig_port, o, sizeof(o));
+		endpoint_str(v->family, v->resp_addr, v->resp_port, r, sizeof(r));
+		wo = (int)strlen(o) > wo ? (int)strlen(o) : wo;
+		wr = (int)strlen(r) > wr ? (int)strlen(r) : wr;
+	}
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
 	out(ctx, true, "xdpct top %s  %s  every %llus  ('q' quits)", a->ifname, when,
@@ -298,9 +313,9 @@ static void draw(const struct top_snap *s, const struct top_args *a, int rows, l
 	    s->pkt_rate, s->syn_rate, s->half_open, s->established, s->flood);
 	out(ctx, false, "filters: %s  (%zu flows shown of %zu)", a->opts[0] ? a->opts : "none",
 	    s->nrows, s->fv.n);
-	out(ctx, true, "%-6s %-40s %-40s %-11s %9s %9s %8s %7s", "FAMILY", "ORIGINATOR",
+	out(ctx, true, "%-6s %-*s %-*s %-11s %9s %9s %8s %7s", "FAMILY", wo, "ORIGINATOR", wr,
 	    "RESPONDER", "STATE", "ORIG_B/s", "RESP_B/s", "PKTS/s", "AGE");
-	for (i = 0; i < s->nrows && (rows < 0 || (int)i < rows - 4); i++) {
+	for (i = 0; i < n; i++) {
 		const struct top_row *w = &s->rows[i];
 		const struct flow_view *v = &s->fv.v[w->idx];
 
@@ -310,8 +325,9 @@ static void draw(const struct top_snap *s, const struct top_args *a, int rows, l
 		fmt_rate(b1, sizeof(b1), w->bps[1]);
 		fmt_rate(pr, sizeof(pr), w->pps);
 		fmt_age(age, sizeof(age), now > v->first_ns ? now - v->first_ns : 0);
-		out(ctx, false, "%-6s %-40s %-40s %-11s %9s %9s %8s %7s",
-		    v->family == 6 ? "ipv6" : "ipv4", o, r, ct_state_name(v->state), b0, b1, pr, age);
+		out(ctx, false, "%-6s %-*s %-*s %-11s %9s %9s %8s %7s",
+		    v->family == 6 ? "ipv6" : "ipv4", wo, o, wr, r, ct_state_name(v->state), b0, b1,
+		    pr, age);
 	}
 }
 
@@ -375,13 +391,22 @@ static int top_loop(const struct xdpct_fds *fds, const struct top_args *a, bool 
 
 	while (!quit && !stop_requested) {
 		struct top_snap *s = &snap[cur], *prev = &snap[!cur];
-		__u64 deadline;
+		bool first = !prev->at_ns;
+		__u64 deadline = mono_ns() + a->interval_ms * 1000000ull;
 
 		snap_free(s);
-		err = top_read(s, prev->at_ns ? prev : NULL, fds, &a->flt);
+		err = top_read(s, first ? NULL : prev, fds, &a->flt);
 		if (err)
 			break;
-		deadline = s->at_ns + a->interval_ms * 1000000ull;
+		cur = !cur;
+		if (first) {
+			/* the first picture waits for a second reading: rates need two */
+			deadline = s->at_ns + TOP_WARMUP_NS;
+			quit = tty ? wait_key(deadline) : false;
+			while (!tty && !stop_requested && mono_ns() < deadline)
+				usleep(20000);
+			continue;
+		}
 		if (tty) {
 			erase();
 			draw(s, a, LINES, curses_line, NULL);
@@ -396,7 +421,6 @@ static int top_loop(const struct xdpct_fds *fds, const struct top_args *a, bool 
 			while (!stop_requested && mono_ns() < deadline)
 				usleep(20000);
 		}
-		cur = !cur;
 	}
 	snap_free(&snap[0]);
 	snap_free(&snap[1]);

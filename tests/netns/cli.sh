@@ -118,7 +118,7 @@ else
 fi
 
 # --- top without a terminal: a picture a second; 41004 sends 20 kB/s -----
-in_s timeout 3.5 "$XDPCT" top "$IF_S" --dport 8081 </dev/null >"$TMP/top.out" 2>&1
+in_s timeout 4 "$XDPCT" top "$IF_S" --dport 8081 </dev/null >"$TMP/top.out" 2>&1
 pics=$(grep -c '^xdpct top ' "$TMP/top.out")
 if [ "$pics" -ge 3 ] && [ "$(grep -c "^ipv4 .*:41004 " "$TMP/top.out")" -eq "$pics" ] &&
 	! grep -q ':41001 ' "$TMP/top.out" && ! grep -q $'\e' "$TMP/top.out"; then
