@@ -290,7 +290,7 @@ int cmd_replay(int argc, char **argv)
 	struct progress pg;
 	struct ld ld;
 	pcap_t *p;
-	size_t i;
+	size_t i, nflows;
 
 	ld_opts_init(&a.ld);
 	filter_init(&a.flt);
@@ -393,6 +393,7 @@ int cmd_replay(int argc, char **argv)
 	for (i = 0; i < fv.n; i++)
 		fv.v[i].expired = false;
 	flow_vec_sort(&fv);
+	nflows = fv.n;	/* the capture's, before the filters */
 	filter_apply(&a.flt, &fv);
 	fv.now_ns = last_ts;
 	if (a.hosts)
@@ -420,7 +421,7 @@ int cmd_replay(int argc, char **argv)
 			(unsigned long long)(n + short_frames), (t1 - t0) / 1e9,
 			(t1 > t0 ? n / ((t1 - t0) / 1e9) : 0.0),
 			(unsigned long long)st[HOOK_XDP].tcp, (unsigned long long)st[HOOK_XDP].non_tcp,
-			(unsigned long long)mal, fv.n);
+			(unsigned long long)mal, nflows);
 		if (st[HOOK_XDP].events_dropped)
 			pr_warn("%llu ended flows were lost (ring buffer full)",
 				(unsigned long long)st[HOOK_XDP].events_dropped);
