@@ -12,7 +12,13 @@ CAP=$TESTS_DIR/cli/flows.pcap
 need_root cli_filters || exit 0
 
 # ports ARGS...: the originator ports replay prints with ARGS, in order.
-ports() { "$XDPCT" replay "$CAP" --json "$@" 2>/dev/null | jq -r .orig_port | tr '\n' ' ' | sed 's/ $//'; }
+ports() {
+	local out rc
+	out=$("$XDPCT" replay "$CAP" --json "$@" 2>/dev/null)
+	rc=$?
+	[ $rc -eq 0 ] || { echo "exit $rc"; return; }
+	jq -r .orig_port <<<"$out" | tr '\n' ' ' | sed 's/ $//'
+}
 case_() { local name=$1 want=$2; shift 2; expect_eq "filter_$name" "$want" "$(ports "$@")"; }
 
 case_ none "40001 40002 40003 40004 40005 40006 40007"

@@ -57,7 +57,13 @@ STREAM_PID=$BG_PID
 sleep 1.5
 
 # ports ARGS: originator ports show prints with ARGS, in its order
-ports() { in_s "$XDPCT" show "$IF_S" --json "$@" 2>/dev/null | jq -r .orig_port | tr '\n' ' ' | sed 's/ $//'; }
+ports() {
+	local out rc
+	out=$(in_s "$XDPCT" show "$IF_S" --json "$@" 2>/dev/null)
+	rc=$?
+	[ $rc -eq 0 ] || { echo "exit $rc"; return; }
+	jq -r .orig_port <<<"$out" | tr '\n' ' ' | sed 's/ $//'
+}
 REFUSED=$(show_json | jq -r 'select(.resp_port == 9) | .orig_port')
 expect_eq cli_lab_flows "41001 41002 41003 $REFUSED 41004" "$(ports)"
 expect_eq cli_show_state "41001 41004" "$(ports --state ESTABLISHED)"
