@@ -93,7 +93,7 @@ static long long rtt_us(const struct flow_view *v)
 	return v->syn_rtt_us < 0 || v->ack_rtt_us < 0 ? -1 : v->syn_rtt_us + v->ack_rtt_us;
 }
 
-/* the sort key, larger first; a stable sort keeps the verb's order for ties */
+/* the sort key, larger first */
 static __u64 sort_key(enum flow_sort s, const struct flow_view *v)
 {
 	switch (s) {
@@ -106,44 +106,23 @@ static __u64 sort_key(enum flow_sort s, const struct flow_view *v)
 	}
 }
 
-struct keyed {
-	__u64 key;
-	size_t idx;		/* position in the verb's order: the tie-break */
-};
-
-static int cmp_keyed(const void *a, const void *b)
+int filter_cmp(enum flow_sort s, const struct flow_view *x, const struct flow_view *y)
 {
-	const struct keyed *x = a, *y = b;
+	__u64 kx = sort_key(s, x), ky = sort_key(s, y);
+	int c;
 
-	if (x->key != y->key)
-		return x->key > y->key ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	if (kx != ky)
+		return kx > ky ? -1 : 1;
+	/* ties: first packet, then originator, as flow_vec_sort orders them */
+	if (x->first_ns != y->first_ns)
+		return x->first_ns < y->first_ns ? -1 : 1;
+	c = memcmp(x->orig_addr, y->orig_addr, 16);
+	return c ? c : (int)x->orig_port - (int)y->orig_port;
 }
 
-/* sort_views - by key, largest first; keeps fv as it is if memory is short */
-static void sort_views(enum flow_sort s, struct flow_vec *fv)
+static int cmp_views(const void *a, const void *b, void *sort)
 {
-	struct keyed *k = calloc(fv->n, sizeof(*k));
-	struct flow_view *out = calloc(fv->n, sizeof(*out));
-	size_t i;
-
-	if (!k || !out) {
-		/* the flows are still all there, in first-packet order */
-		pr_warn("out of memory sorting %zu flows; shown unsorted", fv->n);
-		free(k);
-		free(out);
-		return;
-	}
-	for (i = 0; i < fv->n; i++) {
-		k[i].key = sort_key(s, &fv->v[i]);
-		k[i].idx = i;
-	}
-	qsort(k, fv->n, sizeof(*k), cmp_keyed);
-	for (i = 0; i < fv->n; i++)
-		out[i] = fv->v[k[i].idx];
-	memcpy(fv->v, out, fv->n * sizeof(*out));
-	free(out);
-	free(k);
+	return filter_cmp(*(enum flow_sort *)sort, a, b);
 }
 
 void filter_apply(const struct flow_filter *f, struct flow_vec *fv)
@@ -156,8 +135,11 @@ void filter_apply(const struct flow_filter *f, struct flow_vec *fv)
 				fv->v[n++] = fv->v[i];
 		fv->n = n;
 	}
-	if (f->sort != FLOW_SORT_NONE && fv->n > 1)
-		sort_views(f->sort, fv);
+	if (f->sort != FLOW_SORT_NONE && fv->n > 1) {
+		enum flow_sort sort = f->sort;
+
+		qsort_r(fv->v, fv->n, sizeof(fv->v[0]), cmp_views, &sort);
+	}
 	if (f->limit && fv->n > f->limit)
 		fv->n = (size_t)f->limit;
 }

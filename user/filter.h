@@ -55,10 +55,13 @@ bool filter_match(const struct flow_filter *f, const struct flow_view *v);
 
 /*
  * filter_apply - drop the flows that do not match, order them by f->sort
- * (after the verb's own order, which breaks ties) and keep the first
+ * (ties in first-packet order, as flow_vec_sort) and keep the first
  * f->limit. In place; never fails.
  */
 void filter_apply(const struct flow_filter *f, struct flow_vec *fv);
+
+/* filter_cmp - <0 when x comes first in order s (ties: first packet, originator). */
+int filter_cmp(enum flow_sort s, const struct flow_view *x, const struct flow_view *y);
 
 /* filter_print_count - show --count's answer: "N", "IFACE N" or {"iface":..,"count":N}. */
 void filter_print_count(FILE *f, size_t n, bool json, const char *tag);

@@ -166,32 +166,29 @@ static int rates(struct top_snap *s, const struct top_snap *prev, const struct f
 	return 0;
 }
 
+struct rows_order {
+	const struct flow_vec *fv;
+	enum flow_sort sort;
+};
+
+/* cmp_sorted - --sort's order over the rows' flows */
+static int cmp_sorted(const void *a, const void *b, void *ctx)
+{
+	const struct top_row *x = a, *y = b;
+	const struct rows_order *o = ctx;
+
+	return filter_cmp(o->sort, &o->fv->v[x->idx], &o->fv->v[y->idx]);
+}
+
 /* order_rows - busiest first, or --sort's order; then --limit */
 static void order_rows(struct top_snap *s, const struct flow_filter *flt)
 {
-	size_t i, j;
+	struct rows_order o = { &s->fv, flt->sort };
 
-	qsort(s->rows, s->nrows, sizeof(*s->rows), cmp_rate);
-	if (flt->sort != FLOW_SORT_NONE) {
-		struct flow_filter only = { .sort = flt->sort, .sport = -1, .dport = -1 };
-		struct flow_vec fv = { .v = calloc(s->nrows ? s->nrows : 1, sizeof(*fv.v)) };
-		struct top_row *rows = calloc(s->nrows ? s->nrows : 1, sizeof(*rows));
-
-		/* sort copies of the views carrying their row index in .f.expires_ns */
-		if (fv.v && rows) {
-			for (i = 0; i < s->nrows; i++) {
-				fv.v[i] = s->fv.v[s->rows[i].idx];
-				fv.v[i].f.expires_ns = i;
-			}
-			fv.n = s->nrows;
-			filter_apply(&only, &fv);
-			for (j = 0; j < fv.n; j++)
-				rows[j] = s->rows[fv.v[j].f.expires_ns];
-			memcpy(s->rows, rows, s->nrows * sizeof(*rows));
-		}
-		free(fv.v);
-		free(rows);
-	}
+	if (flt->sort == FLOW_SORT_NONE)
+		qsort(s->rows, s->nrows, sizeof(*s->rows), cmp_rate);
+	else
+		qsort_r(s->rows, s->nrows, sizeof(*s->rows), cmp_sorted, &o);
 	if (flt->limit && s->nrows > flt->limit)
 		s->nrows = (size_t)flt->limit;
 }

@@ -12,7 +12,7 @@ TESTS="cli_lab_flows cli_show_state cli_show_src cli_show_dst6 cli_show_sport cl
 cli_show_family cli_show_anomaly cli_show_and cli_show_sort_bytes cli_show_sort_age cli_show_limit
 cli_show_count cli_show_count_filtered cli_show_count_json cli_events_filtered cli_events_limit
 cli_top_tmux_shows cli_top_tmux_header cli_top_tmux_quits cli_top_tmux_restored
-cli_top_plain cli_top_plain_rate cli_run_filtered"
+cli_top_plain cli_top_plain_rate cli_top_sort_limit cli_run_filtered"
 need_root $TESTS || exit 0
 if ! command -v tmux >/dev/null; then
 	for t in $TESTS; do skip "$t" "tmux is not installed (tests/deps.sh installs it)"; done
@@ -138,6 +138,9 @@ case "$rate" in
 1[4-9].*k | 2[01].*k) ok cli_top_plain_rate ;;
 *) fail cli_top_plain_rate "ORIG_B/s '$rate', want about 20.0k: $(cat "$TMP/top.out")" ;;
 esac
+# --sort replaces the order by rate, --limit caps the rows: the newest flow only
+in_s timeout 2 "$XDPCT" top "$IF_S" --sort age --limit 1 </dev/null >"$TMP/top2.out" 2>&1
+expect_eq cli_top_sort_limit "1 1" "$(grep -c '^ipv' "$TMP/top2.out") $(grep -c "^ipv4 .*:41004 " "$TMP/top2.out")"
 kill $STREAM_PID 2>/dev/null
 
 # --- run with a filter: each snapshot lists only ESTABLISHED flows ---------
