@@ -11,6 +11,7 @@
 #include <argp.h>
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,7 +380,20 @@ static bool wait_key(__u64 deadline)
 	return true;
 }
 
-/* top_loop - refresh until quit; tty: curses, else plain lines. 0 or -errno. */
+/* attached - the pins are still there: after a detach the maps this
+ * process holds are nobody's any more */
+static bool attached(const char *ifname)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/meta", XDPCT_PIN_ROOT, ifname);
+	return !access(path, F_OK);
+}
+
+/*
+ * top_loop - refresh until quit; tty: curses, else plain lines. 0, -ENOENT
+ * when xdpct was detached, or -errno.
+ */
 static int top_loop(const struct xdpct_fds *fds, const struct top_args *a, bool tty)
 {
 	struct top_snap snap[2] = {};
@@ -391,6 +405,10 @@ static int top_loop(const struct xdpct_fds *fds, const struct top_args *a, bool 
 		bool first = !prev->at_ns;
 		__u64 deadline = mono_ns() + a->interval_ms * 1000000ull;
 
+		if (!attached(a->ifname)) {
+			err = -ENOENT;
+			break;
+		}
 		snap_free(s);
 		err = top_read(s, first ? NULL : prev, fds, &a->flt);
 		if (err)
@@ -494,8 +512,10 @@ int cmd_top(int argc, char **argv)
 	err = top_loop(&fds, &a, tty);
 	if (tty)
 		endwin();	/* the terminal as it was, before any message */
-	if (err)
+	if (err == -ENOENT)
+		pr_info("%s: xdpct was detached (its pins are gone); stopping", a.ifname);
+	else if (err)
 		pr_err("%s: reading the maps failed: %s", a.ifname, strerror(-err));
 	fds_close(&fds);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return err && err != -ENOENT ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -12,7 +12,7 @@ TESTS="cli_lab_flows cli_show_state cli_show_src cli_show_dst6 cli_show_sport cl
 cli_show_family cli_show_anomaly cli_show_and cli_show_sort_bytes cli_show_sort_age cli_show_limit
 cli_show_count cli_show_count_filtered cli_show_count_json cli_events_filtered cli_events_limit
 cli_top_tmux_shows cli_top_tmux_header cli_top_tmux_quits cli_top_tmux_restored
-cli_top_plain cli_top_plain_rate cli_top_sort_limit cli_run_filtered"
+cli_top_plain cli_top_plain_rate cli_top_sort_limit cli_top_detached cli_run_filtered"
 need_root $TESTS || exit 0
 if ! command -v tmux >/dev/null; then
 	for t in $TESTS; do skip "$t" "tmux is not installed (tests/deps.sh installs it)"; done
@@ -147,7 +147,14 @@ expect_eq cli_top_sort_limit "$pics $pics" "$(grep -c '^ipv' "$TMP/top2.out") $(
 kill $STREAM_PID 2>/dev/null
 
 # --- run with a filter: each snapshot lists only ESTABLISHED flows ---------
+# top stops (exit 0, one line) when xdpct is detached under it
+bg_s timeout 10 "$XDPCT" top "$IF_S" </dev/null >/dev/null 2>"$TMP/top3.err"
+TOP_PID=$BG_PID
+sleep 1
 in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
+wait $TOP_PID; rc=$?
+if [ $rc -eq 0 ] && grep -q 'detached' "$TMP/top3.err"; then ok cli_top_detached
+else fail cli_top_detached "exit $rc: $(cat "$TMP/top3.err")"; fi
 bg_s "$XDPCT" run "$IF_S" --interval 1 --json --state ESTABLISHED >"$TMP/run" 2>/dev/null
 RUN_PID=$BG_PID
 wait_for 5 test -e /sys/fs/bpf/xdpct/$IF_S/flows
