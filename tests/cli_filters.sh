@@ -4,7 +4,8 @@
 # seven flows of tests/cli/flows.pcap (made by tests/cli/mkflows_cli.py,
 # whose comments give each flow's facts) through 'xdpct replay'. A flow is
 # named by its originator port (40001..40007); each case lists the flows it
-# must print, in order. Then replay's progress line: on a terminal only.
+# must print, in order. Then the filters on Zeek's real traces against jq,
+# and replay's progress line: on a terminal only.
 set -u
 . "$(dirname "$0")/lib.sh"
 CAP=$TESTS_DIR/cli/flows.pcap
@@ -54,6 +55,38 @@ case_ sort_rtt "40002 40001 40005 40003 40004 40006 40007" --sort rtt
 case_ limit "40001 40002" --limit 2
 case_ sort_limit "40001 40005 40006" --sort bytes --limit 3
 case_ filter_sort_limit "40005" --family ipv6 --sort bytes --limit 1
+
+# --- the same on real captures (Zeek's test traces, tests/zeek/oracle/): each
+# filter's output is what jq selects from the unfiltered output, in order
+ORACLE=$TESTS_DIR/zeek/oracle
+key='"\(.orig_addr):\(.orig_port)>\(.resp_addr):\(.resp_port)/\(.state)/\(.orig_pkts)/\(.resp_pkts)"'
+# real_ NAME TRACE JQ-PROGRAM XDPCT-ARGS...: xdpct's filter against jq's
+real_() {
+	local name=$1 trace=$ORACLE/$2 prog=$3 want got
+	shift 3
+	[ -e "$trace" ] || { fail "real_$name" "no $trace"; return; }
+	[ -n "${ALL[$2]:-}" ] || ALL[$2]=$("$XDPCT" replay "$trace" --json 2>/dev/null)
+	want=$(jq -sr "$prog | .[] | $key" <<<"${ALL[$2]}")
+	got=$("$XDPCT" replay "$trace" --json "$@" 2>/dev/null | jq -r "$key")
+	if [ -z "$want" ]; then fail "real_$name" "jq selects nothing: not a test"
+	elif [ "$want" = "$got" ]; then ok "real_$name"
+	else fail "real_$name" "want $(tr '\n' ' ' <<<"$want"), got $(tr '\n' ' ' <<<"$got")"; fi
+}
+declare -A ALL
+SSH=ssh_ssh.client-side-half-duplex.pcap
+real_ state $SSH 'map(select(.state == "SYN_SENT"))' --state SYN_SENT
+real_ src $SSH 'map(select(.orig_addr | startswith("192.168.2.")))' --src 192.168.2.0/24
+real_ dst $SSH 'map(select(.resp_addr == "131.159.21.1"))' --dst 131.159.21.1
+real_ anomaly $SSH 'map(select(.anomalies | index("MIDSTREAM")))' --anomaly MIDSTREAM
+real_ anomaly_and_state $SSH 'map(select((.anomalies | index("ONE_SIDED")) and .state == "CLOSE_WAIT"))' \
+	--anomaly ONE_SIDED --state CLOSE_WAIT
+real_ sort_bytes $SSH 'sort_by(-(.orig_bytes + .resp_bytes)) | .[:3]' --sort bytes --limit 3
+real_ sort_pkts $SSH 'sort_by(-(.orig_pkts + .resp_pkts)) | .[:5]' --sort pkts --limit 5
+real_ states pop3_pop3.pcap 'map(select(.state == "CLOSE" or .state == "TIME_WAIT"))' --state CLOSE,TIME_WAIT
+real_ sport pop3_pop3.pcap 'map(select(.orig_port == 26245))' --sport 26245
+real_ sort_rtt pop3_pop3.pcap 'sort_by(if .syn_rtt_us == null or .ack_rtt_us == null then -1
+	else -(.syn_rtt_us + .ack_rtt_us) - 2 end)' --sort rtt
+real_ dport_family ftp_ipv4.pcap 'map(select(.resp_port == 21 and .family == "ipv4"))' --dport 21 --family ipv4
 
 # the table is filtered too: header + the rows
 rows=$("$XDPCT" replay "$CAP" --state ESTABLISHED 2>/dev/null | wc -l)
