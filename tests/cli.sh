@@ -93,6 +93,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	# root, but no such interface: said before any BPF is loaded
 	expect_exit cli_missing_iface 1 "$XDPCT" run xdpct-none0
 	expect_exit cli_show_not_attached 1 "$XDPCT" show xdpct-none0
+	expect_exit cli_top_not_attached 1 "$XDPCT" top xdpct-none0
+	expect_exit cli_nonroot_top 1 as_nobody "$XDPCT" top lo
 	expect_exit cli_detach_not_attached 1 "$XDPCT" detach xdpct-none0
 	# on a machine where bpffs is not mounted yet: a verb that only reads or
 	# removes pins does not mount it (nothing can be attached without it)
