@@ -34,12 +34,17 @@ in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S 8080 send 10 20 --sport 42001 >/dev
 got=$(as_unit "$caps" "$XDPCT" show "$IF_S" --json --sport 42001 2>/dev/null | jq -r '"\(.state) \(.orig_bytes) \(.resp_bytes)"')
 expect_eq unit_tracks "TIME_WAIT 74 20" "$got"
 
+# the links by id: ids are machine-wide, so other labs' links do not count
+links=$(for l in xdp_link tc_link; do bpftool link show pinned /sys/fs/bpf/xdpct/$IF_S/$l -j 2>/dev/null | jq -r .id; done)
 out=$(as_unit "$caps" $stop 2>&1)
-if [ $? -eq 0 ] && [ ! -e /sys/fs/bpf/xdpct/$IF_S ] && [ "$(our_tc)" -eq 0 ] &&
+rc=$?
+live=0
+for l in $links; do bpftool link show id "$l" >/dev/null 2>&1 && live=$((live + 1)); done
+if [ $rc -eq 0 ] && [ "$(wc -w <<<"$links")" -eq 2 ] && [ $live -eq 0 ] && [ ! -e /sys/fs/bpf/xdpct/$IF_S ] &&
 	! ip -n "$NS_S" link show "$IF_S" | grep -q xdp; then
 	ok unit_detach
 else
-	fail unit_detach "'$stop': $out"
+	fail unit_detach "'$stop': exit $rc, links '$links', $live still there: $out"
 fi
 
 for c in $caps; do
