@@ -33,7 +33,8 @@ LDLIBS := -lbpf -lelf -lz -lpcap -lm -lncurses -ltinfo
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h
+SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h include/ct_history.h \
+	include/ct_window.h include/ct_inspect.h include/ct_account.h
 BPF_OBJ := $(OUTPUT)/xdpct.bpf.o
 SKEL := $(OUTPUT)/xdpct.skel.h
 

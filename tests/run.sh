@@ -74,6 +74,7 @@ layer_prog() {
 
 layer_replay() {
 	run_tap zeek_conformance tests/zeek/conformance.sh
+	run_tap captures tests/captures/run.sh
 	run_tap replay_files tests/replay_files.sh
 	run_tap cli_filters tests/cli_filters.sh
 }

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "filter.h"
+#include "jsonl.h"
 #include "util.h"
 
 void filter_init(struct flow_filter *f)
@@ -146,21 +147,12 @@ void filter_apply(const struct flow_filter *f, struct flow_vec *fv)
 
 void filter_print_count(FILE *f, size_t n, bool json, const char *tag)
 {
-	if (json) {
-		struct jw w;
-
-		jw_init(&w, f);
-		jw_obj_open(&w, NULL);
-		if (tag)
-			jw_str(&w, "iface", tag);
-		jw_u64(&w, "count", n);
-		jw_obj_close(&w);
-		jw_end_line(&w);
-	} else if (tag) {
+	if (json)
+		jsonl_count(f, tag, n);
+	else if (tag)
 		fprintf(f, "%s %zu\n", tag, n);
-	} else {
+	else
 		fprintf(f, "%zu\n", n);
-	}
 }
 
 static const char *const sort_names[] = {

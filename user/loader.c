@@ -32,6 +32,23 @@ void ld_opts_init(struct ld_opts *o)
 	o->event_rate = -1;
 }
 
+void ld_defaults(struct ld_defaults *d)
+{
+	struct xdpct_bpf *s;
+
+	memset(d, 0, sizeof(*d));
+	d->max_flows = XDPCT_MAX_FLOWS_DEFAULT;
+	d->max_halfopen = XDPCT_MAX_HALFOPEN_DEFAULT;
+	/* the rest is set in the BPF object: read from its .rodata, not loaded */
+	libbpf_set_print(libbpf_print_fn);
+	s = xdpct_bpf__open();
+	if (!s)
+		return;
+	d->event_rate = s->rodata->event_rate;
+	memcpy(d->timeout_ns, (const void *)s->rodata->timeout_ns, sizeof(d->timeout_ns));
+	xdpct_bpf__destroy(s);
+}
+
 int ld_parse_timeout(struct ld_opts *o, const char *arg)
 {
 	char name[32];

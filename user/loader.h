@@ -23,7 +23,7 @@
 
 #define XDPCT_PIN_ROOT "/sys/fs/bpf/xdpct"
 
-enum ld_xdp_mode {
+enum ld_mode {
 	LD_MODE_AUTO = 0,	/* native, falling back to generic */
 	LD_MODE_NATIVE,
 	LD_MODE_GENERIC,
@@ -31,7 +31,7 @@ enum ld_xdp_mode {
 
 struct ld_opts {
 	const char *ifname;
-	enum ld_xdp_mode mode;
+	enum ld_mode mode;
 	bool force;		/* replace a foreign XDP program */
 	__u64 max_flows;	/* 0: default */
 	__u64 max_halfopen;
@@ -60,6 +60,15 @@ struct ld {
 };
 
 void ld_opts_init(struct ld_opts *o);
+
+/* What the knobs are when ld_opts leaves them 0 (-1): for help texts. */
+struct ld_defaults {
+	__u64 max_flows, max_halfopen;
+	__u64 event_rate;
+	__u64 timeout_ns[CT_STATE_COUNT];
+};
+/* ld_defaults - from flow.h and the BPF object's .rodata. */
+void ld_defaults(struct ld_defaults *d);
 /* Parse "STATE=SEC" into o->timeout_ns. Returns 0 or -EINVAL. */
 int ld_parse_timeout(struct ld_opts *o, const char *arg);
 

@@ -26,6 +26,7 @@
 #include "util.h"
 
 struct top_args {
+	struct cli_common common;	/* --verbose */
 	const char *ifname;
 	__u64 interval_ms;
 	struct flow_filter flt;
@@ -61,7 +62,8 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->flt;
+		state->child_inputs[0] = &a->common;
+		state->child_inputs[1] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
@@ -75,9 +77,6 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--interval must be from 1 to 3600 seconds (e.g. 1, 5s, "
 				   "1m), not '%s'", arg);
 		a->interval_ms = v * 1000;
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -199,7 +198,7 @@ static void header_flood(struct top_snap *s, const struct xdpct_fds *fds,
 {
 	struct xdpct_detector d = sv->det;
 	char victim[64];
-	bool known = sv->det_fresh;
+	bool fresh = detector_live(&sv->det), known = fresh;
 
 	if (!known) {
 		struct det_params p;
@@ -218,7 +217,7 @@ static void header_flood(struct top_snap *s, const struct xdpct_fds *fds,
 		snprintf(s->flood, sizeof(s->flood), "FLOOD on %s (%llu SYN/s)", victim,
 			 (unsigned long long)d.syn_rate);
 	else
-		snprintf(s->flood, sizeof(s->flood), "normal%s", sv->det_fresh ? "" : " (sampled)");
+		snprintf(s->flood, sizeof(s->flood), "normal%s", fresh ? "" : " (sampled)");
 }
 
 /* top_read - one refresh: counters, flows, rates. 0 or -errno. */
@@ -464,10 +463,13 @@ int cmd_top(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
 		{ "interval", OPT_INTERVAL, "SEC", 0, "refresh every SEC seconds (default 1)", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
-	static const struct argp_child children[] = { { &filter_argp, 0, NULL, 20 }, { 0 } };
+	const struct argp_child children[] = {
+		{ cli_common_argp(NULL), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ 0 },
+	};
 	static const char doc[] =
 		"A live, full-screen view of an interface xdpct is attached to: packets/s,\n"
 		"SYN/s, half-open and established flows, the SYN-flood state, then the\n"

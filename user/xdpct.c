@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "filter.h"
 #include "isn.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "util.h"
 
@@ -28,11 +29,21 @@ const char *argp_program_bug_address = NULL;
 
 /* ---- attach ---------------------------------------------------------- */
 
+struct attach_args {
+	struct ld_opts ld;
+	struct cli_common common;
+	const char *ifname;
+};
+
 static error_t attach_parse(int key, char *arg, struct argp_state *state)
 {
-	struct load_args *a = state->input;
+	struct attach_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->ld;
+		state->child_inputs[1] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
@@ -41,7 +52,7 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "which interface? (xdpct attach IFACE)");
 		return 0;
 	default:
-		return parse_load_opt(key, arg, state, &a->ld);
+		return ARGP_ERR_UNKNOWN;
 	}
 }
 
@@ -58,8 +69,13 @@ int cmd_attach(int argc, char **argv)
 		"  xdpct attach eth0\n"
 		"  xdpct attach eth0 --max-flows 1000000 --timeout ESTABLISHED=86400\n"
 		"\vExit status: 0 attached, 1 runtime error, 2 usage error.";
-	struct argp argp = { load_options, attach_parse, "IFACE", doc };
-	struct load_args a = {};
+	const struct argp_child children[] = {
+		{ cli_load_argp(), 0, NULL, 10 },
+		{ cli_common_argp(NULL), 0, NULL, 90 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, attach_parse, "IFACE", doc, children, NULL, NULL };
+	struct attach_args a = {};
 	struct ld ld;
 	int err;
 
@@ -86,20 +102,25 @@ int cmd_attach(int argc, char **argv)
 
 /* ---- detach ---------------------------------------------------------- */
 
+struct detach_args {
+	struct cli_common common;
+	const char *ifname;
+};
+
 static error_t detach_parse(int key, char *arg, struct argp_state *state)
 {
-	const char **ifname = state->input;
+	struct detach_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, ifname);
+		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case ARGP_KEY_END:
-		if (!*ifname)
+		if (!a->ifname)
 			argp_error(state, "which interface? (xdpct detach IFACE)");
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -108,10 +129,6 @@ static error_t detach_parse(int key, char *arg, struct argp_state *state)
 
 int cmd_detach(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
 	static const char doc[] =
 		"Remove xdpct from IFACE: the XDP program, its TC egress filter (and the\n"
 		"clsact qdisc if xdpct created it and no other filter uses it), and the pins\n"
@@ -119,10 +136,16 @@ int cmd_detach(int argc, char **argv)
 		"after an 'xdpct run' was killed.\n\n"
 		"USAGE: xdpct detach IFACE\n"
 		"\vExit status: 0 detached, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, detach_parse, "IFACE", doc };
-	const char *ifname = NULL;
+	const struct argp_child children[] = {
+		{ cli_common_argp(NULL), 0, NULL, 90 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, detach_parse, "IFACE", doc, children, NULL, NULL };
+	struct detach_args a = {};
+	const char *ifname;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &ifname);
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ifname = a.ifname;
 	/* no bpffs mounted: nothing can be attached, so nothing to mount */
 	if (ld_require_root("xdpct detach"))
 		return EXIT_RUNTIME;
@@ -135,8 +158,9 @@ int cmd_detach(int argc, char **argv)
 /* ---- show ------------------------------------------------------------ */
 
 struct show_args {
+	struct cli_common common;
 	const char *ifname;
-	bool json, all, hosts;
+	bool all, hosts;
 	bool has_filters;	/* flt is the filter child's input */
 	struct flow_filter flt;
 };
@@ -147,14 +171,12 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
 		if (a->has_filters)	/* show has them, stats not */
-			state->child_inputs[0] = &a->flt;
+			state->child_inputs[1] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case OPT_JSON:
-		a->json = true;
 		return 0;
 	case OPT_COUNT:
 		a->flt.count = true;
@@ -164,9 +186,6 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_HOSTS:
 		a->hosts = true;
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -214,9 +233,9 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 	int err;
 
 	if (a->hosts)
-		return print_hosts(stdout, fds->host_isn, a->json, tag,
+		return print_hosts(stdout, fds->host_isn, a->common.json, tag,
 				   (__s64)(real_ns() - mono_ns()));
-	err = show_flows(fds, a->all, a->json, tag, !a->flt.count, &a->flt);
+	err = show_flows(fds, a->all, a->common.json, tag, !a->flt.count, &a->flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", name, strerror(-err));
 	return err;
@@ -225,14 +244,11 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 int cmd_show(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
 		{ "all", OPT_ALL, NULL, 0, "include flows past their timeout", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
 		{ "count", OPT_COUNT, NULL, 0, "print only the number of matching flows", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
-	static const struct argp_child children[] = { { &filter_argp, 0, NULL, 20 }, { 0 } };
 	static const char doc[] =
 		"A snapshot of the tracked flows, from the pinned maps.\n\n"
 		"USAGE: xdpct show [IFACE] [--json] [--hosts]\n\n"
@@ -245,6 +261,11 @@ int cmd_show(int argc, char **argv)
 		"  xdpct show eth0 --state ESTABLISHED --dport 443 --sort bytes --limit 10\n"
 		"  xdpct show eth0 --anomaly any --count\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ 0 },
+	};
 	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = { .has_filters = true };
 
@@ -265,14 +286,15 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 		pr_err("%s: reading the counters failed: %s", name, strerror(-err));
 		return err;
 	}
+	sv.det_fresh = detector_live(&sv.det);
 	if (!sv.det_fresh) {
 		struct det_params p;
 
 		det_params_default(&p);
 		sv.det_sampled = !flood_sample(fds, &p, STATS_SAMPLE_MS, &sv.det);
 	}
-	if (a->json)
-		print_stats_json(stdout, &sv, tag);
+	if (a->common.json)
+		jsonl_stats(stdout, &sv, tag);
 	else
 		print_stats_table(stdout, &sv, name);
 	return 0;
@@ -280,11 +302,6 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 
 int cmd_stats(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per interface", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
 	static const char doc[] =
 		"Counters: packets by kind and hook, malformed frames by reason, flows\n"
 		"created and evicted, SYN/SYN-ACK/RST counts, and the SYN-flood state.\n\n"
@@ -293,9 +310,12 @@ int cmd_stats(int argc, char **argv)
 		"  xdpct stats eth0\n"
 		"  xdpct stats eth0 --json | jq .flood_state\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per interface"), 0, NULL, 0 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = {};
-
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	return for_each_iface(&a, stats_one);

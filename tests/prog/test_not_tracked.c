@@ -267,23 +267,27 @@ static int t_bad_doff(struct tctx *t)
 	return malformed(t, s, 4, MAL_TCP_BAD_DOFF);
 }
 
+/*
+ * SYN+FIN without RST is dropped by Linux (tcp_rcv_state_process). SYN|RST
+ * and RST|FIN are not here: tcp_validate_incoming checks RST first, so the
+ * host takes them as resets (tcp_fsm.h ct_flags_valid).
+ */
 static int t_bad_flags(struct tctx *t)
 {
 	static const __u8 fl[] = {
 		SYN | FIN,
 		SYN | FIN | PSH | PKT_TCP_URG,	/* Xmas */
-		SYN | RST,
-		FIN | RST | ACK,
+		SYN | FIN | ACK,
 		0,				/* null scan */
 	};
-	struct pkt_spec s[5];
+	struct pkt_spec s[4];
 	struct conv cv;
 	int i;
 
 	conv_v4(&cv);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		conv_spec(&cv, CLI, fl[i], V_X, 0, 0, &s[i]);
-	return malformed(t, s, 5, MAL_TCP_BAD_FLAGS);
+	return malformed(t, s, 4, MAL_TCP_BAD_FLAGS);
 }
 
 static const struct prog_test tests[] = {
