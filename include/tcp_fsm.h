@@ -237,7 +237,8 @@ static __always_inline __u8 ct_initial_state(__u8 cls)
  * ct_is_reopen - does a packet of class cls end a flow in state and start a
  * new one on the same tuple? A SYN after the connection closed (TIME_WAIT,
  * CLOSE) is a new connection, as for nf_conntrack after a close or a refused
- * connect, and for Zeek after any FIN or RST.
+ * connect, and for Zeek after any FIN or RST. Whether the host would take
+ * that SYN (TIME_WAIT reuse rules) is ct_reopen_allowed's question.
  */
 static __always_inline int ct_is_reopen(__u8 state, __u8 cls)
 {

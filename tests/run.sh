@@ -65,6 +65,7 @@ layer_unit() {
 		CMOCKA_MESSAGE_OUTPUT=TAP run_tap "unit:$(basename "$t")" "$t"
 	done
 	run_tap cli tests/cli.sh
+	run_tap docs tests/docs.sh
 	run_tap cli_docs tests/cli_docs.sh
 }
 

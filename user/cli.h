@@ -58,10 +58,19 @@ const struct argp *cli_common_argp(const char *json_doc);
 
 /* The loader's knobs (run, attach); they fill a struct ld_opts. */
 const struct argp *cli_load_argp(void);
+/* The SYN-flood detector's thresholds (run, events); they fill a struct det_params. */
+const struct argp *cli_detector_argp(void);
 /* parse_load_opt - one loader option into o; 0, or ARGP_ERR_UNKNOWN if not one. */
 int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o);
 /* parse_iface_arg - the IFACE argument: one, and a valid name (usage error). */
 void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifname);
+/*
+ * parse_iface_key - a verb's IFACE: ARGP_KEY_ARG takes it (parse_iface_arg),
+ * ARGP_KEY_END insists on it when required. 0 when key was one of them,
+ * else ARGP_ERR_UNKNOWN: a verb's parser ends with it.
+ */
+int parse_iface_key(int key, char *arg, struct argp_state *state, const char **ifname,
+		    bool required);
 
 /* Each verb takes its own argv (argv[0] is the verb) and returns an exit code. */
 int cmd_run(int argc, char **argv);
@@ -94,6 +103,10 @@ int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag
  * Returns the number found, or -errno (printed).
  */
 int cli_iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max);
+/*
+ * cli_iface_list and cli_open_iface are the verbs' own: they print the one
+ * line of a failure themselves (util.h's rule) and return -errno.
+ */
 /* cli_open_iface - the pins of one interface; -errno with a one-line message. */
 int cli_open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *meta);
 

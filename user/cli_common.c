@@ -40,10 +40,11 @@ void install_stop_handlers(void)
 
 struct collect {
 	struct flow_vec *out;
-	bool all;
 	__s64 time_off;
 	__u64 now;
 	int err;
+	bool all;
+	__u8 pad[3];
 };
 
 static int collect_cb(int family, const void *key, const struct flow *f, bool halfopen,
@@ -63,7 +64,7 @@ static int collect_cb(int family, const void *key, const struct flow *f, bool ha
 int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 now,
 		  struct flow_vec *out)
 {
-	struct collect c = { out, all, time_off, now, 0 };
+	struct collect c = { .out = out, .time_off = time_off, .now = now, .all = all };
 	int err = flows_walk(fds, collect_cb, &c);
 
 	return err ? err : c.err;
@@ -94,19 +95,12 @@ int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag
 	return err;
 }
 
-/*
- * iface_list - the named interface, or every interface with pins.
- * Returns the number found, or -errno (printed).
- */
 int cli_iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max)
 {
 	int n;
 
 	if (ifname) {
-		if (!ifname_valid(ifname)) {
-			pr_err("'%s' is not a valid interface name", ifname);
-			return -EINVAL;
-		}
+		/* a valid name: parse_iface_arg checked it */
 		snprintf(names[0], IF_NAMESIZE, "%s", ifname);
 		return 1;
 	}
@@ -136,5 +130,7 @@ int cli_open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *m
 	else if (err == -ENODATA)
 		pr_err("%s: the pins in %s/%s are incomplete; 'xdpct detach %s' cleans them up",
 		       name, XDPCT_PIN_ROOT, name, name);
+	else if (err)
+		err_report(err, "%s: opening the pins failed", name);
 	return err;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "monitor.h"
 #include "util.h"
 
 /* ---- --json, --verbose ---------------------------------------------- */
@@ -97,6 +98,28 @@ const struct argp *cli_load_argp(void)
 	return &argp;
 }
 
+/* ---- the SYN-flood detector's thresholds (monitor.c) ------------------ */
+
+static error_t det_child_parse(int key, char *arg, struct argp_state *state)
+{
+	int r = detector_parse_opt(key, arg, state->input);
+
+	if (r == 1)
+		return ARGP_ERR_UNKNOWN;
+	if (r)
+		argp_error(state, "%s, not '%s'", detector_opt_error(key), arg);
+	return 0;
+}
+
+
+const struct argp *cli_detector_argp(void)
+{
+	static const struct argp argp = { detector_options, det_child_parse, NULL, NULL, NULL,
+					  NULL, NULL };
+
+	return &argp;
+}
+
 void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifname)
 {
 	if (*ifname)
@@ -104,6 +127,22 @@ void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifn
 	if (!ifname_valid(arg))
 		argp_error(state, "'%s' is not a valid interface name", arg);
 	*ifname = arg;
+}
+
+int parse_iface_key(int key, char *arg, struct argp_state *state, const char **ifname,
+		    bool required)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		parse_iface_arg(state, arg, ifname);
+		return 0;
+	case ARGP_KEY_END:
+		if (required && !*ifname)
+			argp_error(state, "which interface? (%s IFACE)", state->name);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
 }
 
 /* parse_load_opt - a loader option; 0, or ARGP_ERR_UNKNOWN if not one. */

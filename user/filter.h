@@ -33,15 +33,16 @@ struct flow_cidr {
 };
 
 struct flow_filter {
+	__u64 limit;		/* 0: no limit */
 	__u32 states;		/* bit per CT_STATE_*; 0: any */
-	struct flow_cidr src, dst;
-	int sport, dport;	/* -1: any */
 	__u32 anomaly;		/* bits, one of which must be set; 0: any flow */
+	int sport, dport;	/* -1: any */
+	enum flow_sort sort;
+	struct flow_cidr src, dst;
 	__u8 family;		/* 4, 6, 0: any */
 	bool set;		/* some filter was given */
-	enum flow_sort sort;
-	__u64 limit;		/* 0: no limit */
 	bool count;		/* show --count: only the number of flows */
+	__u8 pad[5];
 };
 
 /* filter_init - no filter, no order, no limit. */

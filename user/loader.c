@@ -73,7 +73,7 @@ int ld_require_root(const char *what)
 {
 	if (geteuid() == 0)
 		return 0;
-	pr_err("%s needs root (CAP_BPF and CAP_NET_ADMIN); run it with sudo", what);
+	err_why("%s needs root (CAP_BPF and CAP_NET_ADMIN); run it with sudo", what);
 	return -EPERM;
 }
 
@@ -87,8 +87,8 @@ int ld_ensure_bpffs(void)
 	if (mount("bpffs", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
 		int err = -errno;
 
-		pr_err("bpffs is not mounted on /sys/fs/bpf and mounting it failed: %s",
-		       strerror(-err));
+		err_why("bpffs is not mounted on /sys/fs/bpf and mounting it failed: %s",
+			strerror(-err));
 		return err;
 	}
 	pr_info("mounted bpffs on /sys/fs/bpf");
@@ -144,7 +144,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 	s = xdpct_bpf__open();
 	if (!s) {
 		err = -errno;
-		pr_err("opening the BPF object failed: %s", strerror(-err));
+		err_why("opening the BPF object failed: %s", strerror(-err));
 		return err;
 	}
 	for (i = 1; i < CT_STATE_COUNT; i++)
@@ -170,11 +170,11 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 
 	err = xdpct_bpf__load(s);
 	if (err == -EPERM)
-		pr_err("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "
-		       "CAP_PERFMON and CAP_NET_ADMIN", strerror(-err));
+		err_why("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "
+			"CAP_PERFMON and CAP_NET_ADMIN", strerror(-err));
 	else if (err)
-		pr_err("loading the BPF programs failed: %s (run with -v for the verifier log)",
-		       strerror(-err));
+		err_why("loading the BPF programs failed: %s (run with -v for the verifier log)",
+			strerror(-err));
 	if (err) {
 		xdpct_bpf__destroy(s);
 		return err;
@@ -186,15 +186,11 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 
 int ld_check_iface(const char *ifname)
 {
-	int ifindex;
+	/* the name itself was checked with the command line (parse_iface_arg) */
+	int ifindex = (int)if_nametoindex(ifname);
 
-	if (!ifname_valid(ifname)) {
-		pr_err("'%s' is not a valid interface name", ifname);
-		return -EINVAL;
-	}
-	ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex) {
-		pr_err("%s: no such interface (in this network namespace)", ifname);
+		err_why("%s: no such interface (in this network namespace)", ifname);
 		return -ENODEV;
 	}
 	return ifindex;

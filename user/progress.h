@@ -16,6 +16,7 @@ struct progress {
 	long long size;		/* its size in bytes, 0 if unknown (a pipe) */
 	__u64 start_ns, next_ns;
 	bool on, drawn;
+	__u8 pad[6];
 };
 
 /* progress_init - start timing; on only if stderr is a terminal. */

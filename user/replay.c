@@ -34,11 +34,12 @@
 #define CONSUME_EVERY 2048
 
 struct replay_args {
-	struct cli_common common;
-	const char *file;
-	bool hosts, conntrack;
 	struct ld_opts ld;
 	struct flow_filter flt;
+	const char *file;
+	struct cli_common common;
+	bool hosts, conntrack;
+	__u8 pad[5];
 };
 
 /* Zeek's connection timers (init-bare.zeek): a 5 s attempt delay, removal
@@ -160,12 +161,11 @@ int replay_frame(int dlt, const __u8 *pkt, __u32 caplen, __u8 *out, int *extra)
 /* One replay: the capture, the loaded object, and the flows found so far. */
 struct replay {
 	struct replay_args a;
-	pcap_t *pcap;
-	int dlt;
 	struct ld ld;
-	bool loaded;
+	pcap_t *pcap;
 	struct ring_buffer *rb;
 	struct flow_vec fv;	/* ended flows, then the rest at the end */
+	int dlt;
 	int err;		/* the first error collecting them */
 	__u64 table;		/* the smaller flow table's size */
 	__u64 check_every;	/* packets between looks at the counters */
@@ -173,6 +173,8 @@ struct replay {
 	__u64 t0, t1;		/* monotonic: how long the frames took */
 	struct progress pg;	/* on stderr, if a terminal */
 	size_t nflows;		/* the capture's, before the filters */
+	bool loaded;
+	__u8 pad[7];
 };
 
 /* ended_cb - a flow the program replaced (CT_EV_END) is one that ended. */
@@ -242,8 +244,10 @@ static int replay_open(struct replay *r)
 		return -EPROTONOSUPPORT;
 	}
 	err = ld_load(&r->ld, &r->a.ld);
-	if (err)
+	if (err) {
+		err_report(err, "loading the BPF object failed");
 		return err;
+	}
 	r->loaded = true;
 	r->rb = ring_buffer__new(r->ld.fds.events, ended_cb, r, NULL);
 	if (!r->rb) {

@@ -26,11 +26,12 @@
 #include "util.h"
 
 struct top_args {
-	struct cli_common common;	/* --verbose */
 	const char *ifname;
 	__u64 interval_ms;
 	struct flow_filter flt;
 	char opts[256];		/* the filters as given, for the header */
+	struct cli_common common;	/* --verbose */
+	__u8 pad[7];
 };
 
 /* How long after the first reading the first picture comes */
@@ -65,13 +66,6 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->common;
 		state->child_inputs[1] = &a->flt;
 		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct top IFACE)");
-		return 0;
 	case OPT_INTERVAL:
 		if (parse_duration_s(arg, &v) || v < 1 || v > 3600)
 			argp_error(state, "--interval must be from 1 to 3600 seconds (e.g. 1, 5s, "
@@ -79,7 +73,7 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 		a->interval_ms = v * 1000;
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, true);
 	}
 }
 
@@ -169,6 +163,7 @@ static int rates(struct top_snap *s, const struct top_snap *prev, const struct f
 struct rows_order {
 	const struct flow_vec *fv;
 	enum flow_sort sort;
+	__u8 pad[4];
 };
 
 /* cmp_sorted - --sort's order over the rows' flows */

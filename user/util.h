@@ -21,6 +21,20 @@
 
 extern int verbose;
 
+/*
+ * Errors: the one rule of user/. A function returns 0 or -errno and prints
+ * no error. When errno alone would not tell the user what went wrong or
+ * what to do (a pid, a path, "detach it there first"), the function that
+ * knows records that as one line with err_why() before it returns. The
+ * outermost caller, the verb, prints one line per failure: err_report()
+ * prints the line recorded last, else the verb's own words and strerror.
+ * Checks are made once, where the verb can say what was wrong.
+ * Warnings and progress notes (pr_warn, pr_info) are no failures: they are
+ * printed where they happen.
+ */
+void err_why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void err_report(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* One line on stderr, prefixed "xdpct: ". */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -31,29 +31,20 @@ const char *argp_program_bug_address = NULL;
 
 struct attach_args {
 	struct ld_opts ld;
-	struct cli_common common;
 	const char *ifname;
+	struct cli_common common;
+	__u8 pad[7];
 };
 
 static error_t attach_parse(int key, char *arg, struct argp_state *state)
 {
 	struct attach_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->ld;
-		state->child_inputs[1] = &a->common;
-		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct attach IFACE)");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != ARGP_KEY_INIT)
+		return parse_iface_key(key, arg, state, &a->ifname, true);
+	state->child_inputs[0] = &a->ld;
+	state->child_inputs[1] = &a->common;
+	return 0;
 }
 
 int cmd_attach(int argc, char **argv)
@@ -82,15 +73,22 @@ int cmd_attach(int argc, char **argv)
 	ld_opts_init(&a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.ifname = a.ifname;
-	if (ld_require_root("xdpct attach") || ld_check_iface(a.ifname) < 0 || ld_ensure_bpffs())
+	err = ld_require_root("xdpct attach");
+	if (!err && ld_check_iface(a.ifname) < 0)
+		err = -ENODEV;
+	if (!err)
+		err = ld_ensure_bpffs();
+	if (!err)
+		err = ld_load(&ld, &a.ld);
+	if (err) {
+		err_report(err, "%s: attaching failed", a.ifname);
 		return EXIT_RUNTIME;
-	err = ld_load(&ld, &a.ld);
-	if (err)
-		return EXIT_RUNTIME;
+	}
 	err = ld_prepare(&ld, &a.ld);
 	if (!err)
 		err = ld_attach(&ld, &a.ld, OWNER_ATTACH);
 	if (err) {
+		err_report(err, "%s: attaching failed", a.ifname);
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
 	}
@@ -103,28 +101,19 @@ int cmd_attach(int argc, char **argv)
 /* ---- detach ---------------------------------------------------------- */
 
 struct detach_args {
-	struct cli_common common;
 	const char *ifname;
+	struct cli_common common;
+	__u8 pad[7];
 };
 
 static error_t detach_parse(int key, char *arg, struct argp_state *state)
 {
 	struct detach_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->common;
-		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct detach IFACE)");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != ARGP_KEY_INIT)
+		return parse_iface_key(key, arg, state, &a->ifname, true);
+	state->child_inputs[0] = &a->common;
+	return 0;
 }
 
 int cmd_detach(int argc, char **argv)
@@ -143,14 +132,18 @@ int cmd_detach(int argc, char **argv)
 	struct argp argp = { NULL, detach_parse, "IFACE", doc, children, NULL, NULL };
 	struct detach_args a = {};
 	const char *ifname;
+	int err;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	ifname = a.ifname;
 	/* no bpffs mounted: nothing can be attached, so nothing to mount */
-	if (ld_require_root("xdpct detach"))
+	err = ld_require_root("xdpct detach");
+	if (!err)
+		err = ld_detach_iface(ifname);
+	if (err) {
+		err_report(err, "%s: detaching failed", ifname);
 		return EXIT_RUNTIME;
-	if (ld_detach_iface(ifname, false))
-		return EXIT_RUNTIME;
+	}
 	printf("xdpct: detached from %s\n", ifname);
 	return EXIT_OK;
 }
@@ -158,10 +151,11 @@ int cmd_detach(int argc, char **argv)
 /* ---- show ------------------------------------------------------------ */
 
 struct show_args {
-	struct cli_common common;
 	const char *ifname;
+	struct cli_common common;
 	bool all, hosts;
 	bool has_filters;	/* flt is the filter child's input */
+	__u8 pad[4];
 	struct flow_filter flt;
 };
 
@@ -175,9 +169,6 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 		if (a->has_filters)	/* show has them, stats not */
 			state->child_inputs[1] = &a->flt;
 		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
 	case OPT_COUNT:
 		a->flt.count = true;
 		return 0;
@@ -188,7 +179,7 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 		a->hosts = true;
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, false);
 	}
 }
 

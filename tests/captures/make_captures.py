@@ -271,6 +271,19 @@ def synack_first():
     return tr
 
 
+def fin_ahead():
+    """A FIN forged ahead in the server's stream, then the server's real
+    data reaching past it, and a real close."""
+    tr, c = Trace(), Conv(40016)
+    x, y = 1000, 5000
+    handshake(tr, c, x, y)
+    tr.add(c.frame(SRV, "FA", y + 501, x + 1))          # forged, in window
+    tr.add(c.frame(SRV, "PA", y + 1, x + 1, 1000))
+    tr.add(c.frame(CLI, "A", x + 1, y + 1001))
+    close(tr, c, x + 1, y + 1001)
+    return tr
+
+
 SCENARIOS = {
     "loss-freeze": loss_freeze,
     "gap-filled-later": gap_filled_later,
@@ -283,6 +296,7 @@ SCENARIOS = {
     "data-after-fin": data_after_fin,
     "long-transfer": long_transfer,
     "synack-first": synack_first,
+    "fin-ahead": fin_ahead,
 }
 
 

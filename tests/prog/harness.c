@@ -11,15 +11,6 @@
 
 #include "harness.h"
 
-/* Default state timeouts in seconds: nf_conntrack's, as bpf/xdpct.bpf.c sets them. */
-const __u64 default_timeout_s[CT_STATE_COUNT] = {
-	[CT_STATE_NONE] = 120,		[CT_STATE_SYN_SENT] = 120,
-	[CT_STATE_SYN_RECV] = 60,	[CT_STATE_ESTABLISHED] = 432000,
-	[CT_STATE_FIN_WAIT] = 120,	[CT_STATE_CLOSE_WAIT] = 60,
-	[CT_STATE_LAST_ACK] = 30,	[CT_STATE_TIME_WAIT] = 120,
-	[CT_STATE_CLOSE] = 10,		[CT_STATE_SYN_SENT2] = 120,
-};
-
 /* ---- failing -------------------------------------------------------- */
 
 int failf(struct tctx *t, int line, const char *fmt, ...)
