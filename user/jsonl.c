@@ -176,6 +176,16 @@ void jsonl_snapshot(FILE *f, const char *iface)
 	json_line_close(&w);
 }
 
+/* show --count: the number of flows that matched (filter.c) */
+void jsonl_count(FILE *f, const char *iface, size_t n)
+{
+	struct jw w;
+
+	json_line_open(&w, f, NULL, iface);
+	jw_u64(&w, "count", n);
+	json_line_close(&w);
+}
+
 /* ---- the detector ------------------------------------------------------ */
 
 void jsonl_alert(FILE *f, const struct det_event *e, const char *iface,
