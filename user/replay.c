@@ -438,8 +438,8 @@ int cmd_replay(int argc, char **argv)
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
-		{ &xport_replay_argp, 0, NULL, 0 },
 		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_replay_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };

@@ -224,8 +224,8 @@ int cmd_run(int argc, char **argv)
 		{ cli_detector_argp(), 0, NULL, 50 },
 		{ cli_common_argp("JSON lines: each interval an {\"event\":\"snapshot\"} line, "
 				  "then one line per flow; alerts as they happen"), 0, NULL, 0 },
-		{ &xport_run_argp, 0, "Exporting:", 60 },
 		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_run_argp, 0, "Exporting:", 60 },	/* no input: keep it last */
 		{ 0 },
 	};
 	static const char doc[] =

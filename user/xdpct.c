@@ -258,8 +258,8 @@ int cmd_show(int argc, char **argv)
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
-		{ &xport_show_argp, 0, NULL, 0 },
 		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_show_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
