@@ -34,6 +34,7 @@ int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
 
 #include "ct_track.h"
 #include "parse.h"
+#include "hook_parse.h"
 
 #define NSEC_PER_SEC	1000000000ull
 #define TC_ACT_UNSPEC_	(-1)
@@ -621,10 +622,32 @@ static __always_inline struct xdpct_stats *hook_stats(__u32 hook)
  * global function, verified once, so the many header layouts it accepts do
  * not multiply the paths the verifier walks.
  */
+/*
+ * parse_xdp_frags - a multi-buffer frame (xdp.frags): the headers are in the
+ * first buffer, the IP length counts the fragments too. Called only when the
+ * first buffer is shorter than the IP header says, so the fast path never
+ * pays for bpf_xdp_get_buff_len. ret is the first parse's result.
+ */
+__noinline int parse_xdp_frags(struct xdp_md *ctx, struct pkt_info *pi, int ret)
+{
+	void *data, *data_end;
+	__u32 full;
+
+	if (!ctx || !pi || !xdp_frags)
+		return ret;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	full = bpf_xdp_get_buff_len(ctx);
+	if (full <= (__u32)(data_end - data))
+		return ret;
+	return parse_frame(data, data_end, full, pi);
+}
+
 static __always_inline int parse_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 {
 	void *data, *data_end;
 	__u32 len;
+	int ret;
 
 	if (!ctx || !pi)
 		return MALFORMED(MAL_ETH_TRUNCATED);
@@ -634,7 +657,11 @@ static __always_inline int parse_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 	/* a capture's snaplen may cut a frame: lengths come from its headers */
 	if (replay_mode && replay_wire_len > len)
 		len = replay_wire_len;
-	return parse_frame(data, data_end, len, pi);
+	ret = parse_frame(data, data_end, len, pi);
+	if (unlikely(ret == MALFORMED(MAL_IPV4_BAD_LENGTH) ||
+		     ret == MALFORMED(MAL_IPV6_BAD_LENGTH)))
+		ret = parse_xdp_frags(ctx, pi, ret);
+	return ret;
 }
 
 /* SYN options: copy with the helper, walk the copy (global: own stack). */
@@ -683,7 +710,9 @@ __noinline int syn_wscale_skb(struct __sk_buff *skb, struct pkt_info *pi)
 	return 0;
 }
 
-SEC("xdp")
+/* xdp.frags: native XDP on jumbo-frame (multi-buffer) interfaces; the
+ * loader drops the flag on kernels without it (hook_parse.h) */
+SEC("xdp.frags")
 int xdpct_xdp(struct xdp_md *ctx)
 {
 	struct xdpct_stats *st = hook_stats(HOOK_XDP);
