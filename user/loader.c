@@ -28,7 +28,7 @@
 #include "loader.h"
 #include "tcnl.h"
 #include "util.h"
-#include "xdp_frags.h"
+#include "parse_knobs.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -160,7 +160,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 	if (!kfunc_available())
 		bpf_program__set_autoload(s->progs.xdpct_count, false);
 
-	xdp_frags_fallback(s, o->replay);
+	parse_knobs_set(s, o->ifname, o->replay);
 	err = xdpct_bpf__load(s);
 	if (err == -EPERM)
 		pr_err("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "

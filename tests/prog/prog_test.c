@@ -536,7 +536,7 @@ static const struct {
 	SF(flows_promoted), SF(flows_reopened), SF(halfopen_deleted), SF(flows_deleted),
 	SF(syn_pkts), SF(synack_pkts), SF(syn_retransmits), SF(synack_retransmits),
 	SF(handshakes_completed), SF(rst_pkts), SF(fin_pkts), SF(invalid_pkts),
-	SF(events_sent), SF(events_dropped), SF(insert_failed),
+	SF(events_sent), SF(events_dropped), SF(insert_failed), SF(tcp_bad_csum),
 };
 #undef SF
 _Static_assert(sizeof(struct xdpct_stats) ==
@@ -879,8 +879,10 @@ static int ext6(struct tctx *t, const __u8 *types, const __u16 *lens, int n)
 			FAIL("too many extension headers");
 		if (types[i] == PKT_IPPROTO_FRAGMENT)
 			cv.tmpl.ext[e].frag_id = 0x12345678;	/* atomic: offset 0, M 0 */
+		/* type 0, segments left 0: ipv6_rthdr_rcv accepts it (an SRH,
+		 * type 4, is dropped while seg6_enabled is 0, the default) */
 		if (types[i] == PKT_IPPROTO_ROUTING)
-			cv.tmpl.ext[e].rt_type = 4;
+			cv.tmpl.ext[e].rt_type = 0;
 	}
 	return hs_data(t, &cv);
 }

@@ -102,6 +102,22 @@ static void vlan(struct frame *fr, __u16 tci, __u16 proto)
 	put16(fr, proto);
 }
 
+/* ip_csum - RFC 1071 over n bytes, as it lies in memory */
+static __u16 ip_csum(const void *p, size_t n)
+{
+	const __u8 *b = p;
+	__u32 sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (__u32)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		sum += (__u32)b[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return bpf_htons((__u16)~sum);
+}
+
 /* ipv4 - header of ihl words (options are NOPs), tot_len = header + l4_len */
 static struct iphdr *ipv4(struct frame *fr, int ihl, __u8 proto, __u16 frag_off, size_t l4_len)
 {
@@ -120,8 +136,18 @@ static struct iphdr *ipv4(struct frame *fr, int ihl, __u8 proto, __u16 frag_off,
 	ip->protocol = proto;
 	ip->saddr = bpf_htonl(SADDR);
 	ip->daddr = bpf_htonl(DADDR);
+	ip->check = ip_csum(ip, ip->ihl * 4);
 	fr->l4_off = fr->len;
 	return ip;
+}
+
+/* ip_fix - the IPv4 header checksum again, after a test changed a field */
+static void ip_fix(struct frame *fr)
+{
+	struct iphdr *ip = (struct iphdr *)(fr->b + fr->l3_off);
+
+	ip->check = 0;
+	ip->check = ip_csum(ip, ip->ihl * 4);
 }
 
 static const __u8 v6_src[16] = { 0xfc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
@@ -144,10 +170,14 @@ static struct ipv6hdr *ipv6(struct frame *fr, __u8 nexthdr, size_t plen)
 	return ip6;
 }
 
-/* ext6 - an 8-byte hop-by-hop, routing or destination options header */
+/*
+ * ext6 - an 8-byte hop-by-hop, routing or destination options header: as
+ * options two Pad1 and a PadN; as a routing header type 0, 0 segments left
+ * (ipv6_rthdr_rcv passes it on)
+ */
 static void ext6(struct frame *fr, __u8 nexthdr)
 {
-	__u8 h[8] = { nexthdr, 0, 1, 4, 0, 0, 0, 0 };	/* PadN */
+	__u8 h[8] = { nexthdr, 0, 0, 0, 1, 2, 0, 0 };
 
 	put(fr, h, sizeof(h));
 	fr->l4_off = fr->len;
@@ -201,7 +231,7 @@ static void v4_frame(struct frame *fr, int ihl, size_t payload)
 static int parse(const struct frame *fr, size_t n, __u32 frame_len, struct pkt_info *pi)
 {
 	memset(pi, 0, sizeof(*pi));
-	return parse_frame((void *)fr->b, (void *)(fr->b + n), frame_len, pi);
+	return parse_frame((void *)fr->b, (void *)(fr->b + n), frame_len, pi, PARSE_F_CSUM);
 }
 
 /*
@@ -224,7 +254,7 @@ static int parse_guarded(const struct frame *fr, size_t n, __u32 frame_len, stru
 	data = area + pg - n - ((4 - (n + 2) % 4) % 4);
 	memcpy(data, fr->b, n);
 	memset(pi, 0, sizeof(*pi));
-	return parse_frame(data, data + n, frame_len, pi);
+	return parse_frame(data, data + n, frame_len, pi, PARSE_F_CSUM);
 }
 
 static void assert_v4_tcp(const struct pkt_info *pi, size_t payload)
@@ -336,6 +366,7 @@ static void test_ipv4_tot_len_cutting_tcp_header_is_tcp_truncated(void **s)
 	(void)s;
 	v4_frame(&fr, 5, 10);
 	((struct iphdr *)(fr.b + fr.l3_off))->tot_len = bpf_htons(20 + 10);
+	ip_fix(&fr);
 	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_TCP_TRUNCATED));
 }
 
