@@ -340,9 +340,13 @@ static __always_inline void syn_src_bump(const __be32 *addr, __u8 family, __u64 
 	v->last_ns = now;
 }
 
-/* host_isn_record - remember an ISN the sending host chose. */
-static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u32 isn,
-					    __u64 now)
+/*
+ * host_isn_record - remember an ISN the sending host chose, with a hash of
+ * the connection's 4-tuple (the same either way round; a rare collision only
+ * drops a sample): the verdict takes one ISN per 4-tuple.
+ */
+static __always_inline void host_isn_record(const __be32 *addr, const struct pkt_info *pi,
+					    __u32 isn, __u64 now)
 {
 	struct syn_src_key k = {};
 	struct host_isn *h;
@@ -350,7 +354,7 @@ static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u
 	__u64 slot;
 
 	__builtin_memcpy(k.addr, addr, 16);
-	k.family = family;
+	k.family = pi->family;
 	h = bpf_map_lookup_elem(&host_isn, &k);
 	if (!h) {
 		struct host_isn *z = bpf_map_lookup_elem(&scratch_host, &zero);
@@ -366,6 +370,10 @@ static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u
 	slot = __sync_fetch_and_add(&h->count, 1) & (XDPCT_HOST_ISN_SLOTS - 1);
 	h->isn[slot] = isn;
 	h->ts_ns[slot] = now;
+	h->tuple[slot] = (pi->saddr[0] ^ pi->saddr[1] ^ pi->saddr[2] ^ pi->saddr[3] ^
+			  pi->daddr[0] ^ pi->daddr[1] ^ pi->daddr[2] ^ pi->daddr[3] ^
+			  (pi->sport ^ pi->dport) ^ ((__u32)(__u16)(pi->sport + pi->dport) << 16)) *
+			 0x9e3779b1u;
 }
 
 /*
@@ -479,8 +487,8 @@ __noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flo
 
 		st->handshakes_completed++;
 		syn_dst_bump(resp, dir == CT_DIR_ORIG ? pi->dport : pi->sport, pi->family, 3, now);
-		host_isn_record(orig, pi->family, f->dir[CT_DIR_ORIG].isn, now);
-		host_isn_record(resp, pi->family, f->dir[CT_DIR_RESP].isn, now);
+		host_isn_record(orig, pi, f->dir[CT_DIR_ORIG].isn, now);
+		host_isn_record(resp, pi, f->dir[CT_DIR_RESP].isn, now);
 	}
 	if (res.verdict == CT_VERDICT_INVALID)
 		st->invalid_pkts++;

@@ -278,7 +278,9 @@ struct syn_src_val {
 
 /*
  * Per-host ISN history (ISN quality, seed-notes §5): the last ISNs a host
- * chose in SYNs and SYN-ACKs, a ring of XDPCT_HOST_ISN_SLOTS.
+ * chose in SYNs and SYN-ACKs, a ring of XDPCT_HOST_ISN_SLOTS, each with a
+ * hash of its connection's 4-tuple: RFC 6528 ISNs grow with time within one
+ * 4-tuple, so the verdict takes one ISN per 4-tuple.
  */
 #define XDPCT_HOST_ISN_SLOTS	16
 #define XDPCT_HOST_ENTRIES	4096
@@ -287,7 +289,9 @@ struct host_isn {
 	__u64 count;				/* ISNs recorded in all */
 	__u32 isn[XDPCT_HOST_ISN_SLOTS];	/* slot (count - 1) % SLOTS is newest */
 	__u64 ts_ns[XDPCT_HOST_ISN_SLOTS];
+	__u32 tuple[XDPCT_HOST_ISN_SLOTS];	/* its connection's 4-tuple, hashed */
 };
+
 
 /* Ring buffer events (per-flow, rate limited except CT_EV_END in replay). */
 enum ct_event_type {

@@ -73,6 +73,7 @@ layer_prog() {
 
 layer_replay() {
 	run_tap zeek_conformance tests/zeek/conformance.sh
+	run_tap captures tests/captures/run.sh
 	run_tap replay_files tests/replay_files.sh
 }
 

@@ -13,8 +13,11 @@
 #include "maps.h"
 #include "print.h"
 
-/* Option keys of all verbs (argp), one list so they never collide. */
-enum cli_opt {
+/*
+ * Option keys of all verbs (argp), one list so they never collide: a
+ * letter for the options with a short form, from 0x2000 the long-only ones.
+ */
+enum opt {
 	OPT_ALL = 'a',
 	OPT_CONNTRACK = 'c',
 	OPT_FORCE = 'f',
@@ -29,12 +32,30 @@ enum cli_opt {
 	OPT_TIMEOUT,
 	OPT_EVENT_RATE,
 	OPT_MIRROR,
+	OPT_SYN_RATE,		/* the detector's (monitor.c), run and events */
+	OPT_COMPLETION,
+	OPT_CUSUM_THRESHOLD,
+	OPT_CUSUM_DRIFT,
+	OPT_FLOOD_END,
 };
 
-struct argp_option;
+/*
+ * Option groups as argp children (cli_opts.c). A verb lists them in its
+ * struct argp's children and, in ARGP_KEY_INIT, points
+ * state->child_inputs[i] at the struct each one fills.
+ */
+struct argp;
 struct argp_state;
-/* The loader's options (run, attach) and their parser. */
-extern const struct argp_option load_options[];
+
+/* --json (with the verb's words for what it prints; NULL: no --json) and --verbose. */
+struct cli_common {
+	bool json;
+};
+const struct argp *cli_common_argp(const char *json_doc);
+
+/* The loader's knobs (run, attach); they fill a struct ld_opts. */
+const struct argp *cli_load_argp(void);
+/* parse_load_opt - one loader option into o; 0, or ARGP_ERR_UNKNOWN if not one. */
 int parse_load_opt(int key, char *arg, struct argp_state *state, struct ld_opts *o);
 /* parse_iface_arg - the IFACE argument: one, and a valid name (usage error). */
 void parse_iface_arg(struct argp_state *state, const char *arg, const char **ifname);
@@ -47,12 +68,6 @@ int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
-
-/* Options shared by run and attach (loader knobs). */
-struct load_args {
-	struct ld_opts ld;
-	const char *ifname;
-};
 
 /*
  * collect_flows - every flow of one instance as views, expired ones only if
@@ -76,8 +91,6 @@ int cli_iface_list(const char *ifname, char (*names)[IF_NAMESIZE], int max);
 /* cli_open_iface - the pins of one interface; -errno with a one-line message. */
 int cli_open_iface(const char *name, struct xdpct_fds *fds, struct xdpct_meta *meta);
 
-/* gc_expired - delete expired flows from the maps; returns how many. */
-long gc_expired(const struct xdpct_fds *fds);
 
 /* Shared signal flag for run and events. */
 extern volatile int stop_requested;

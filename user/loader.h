@@ -4,6 +4,11 @@
  * loader.h - load the BPF object, attach it to an interface (XDP ingress,
  * TC egress), pin its maps under /sys/fs/bpf/xdpct/IFACE/, and undo all of
  * that again, also for a process that died without cleaning up.
+ *
+ * loader.c: options, checks, bpffs, the skeleton (ld_opts_init .. ld_load);
+ * attach.c: ld_prepare, ld_attach, ld_detach_self, ld_detach_iface;
+ * pins.c: the pin directory and its table (pins.h), ld_stale,
+ * ld_open_pinned, ld_list_ifaces.
  */
 #ifndef XDPCT_LOADER_H
 #define XDPCT_LOADER_H
@@ -18,7 +23,7 @@
 
 #define XDPCT_PIN_ROOT "/sys/fs/bpf/xdpct"
 
-enum ld_xdp_mode {
+enum ld_mode {
 	LD_MODE_AUTO = 0,	/* native, falling back to generic */
 	LD_MODE_NATIVE,
 	LD_MODE_GENERIC,
@@ -26,7 +31,7 @@ enum ld_xdp_mode {
 
 struct ld_opts {
 	const char *ifname;
-	enum ld_xdp_mode mode;
+	enum ld_mode mode;
 	bool force;		/* replace a foreign XDP program */
 	__u64 max_flows;	/* 0: default */
 	__u64 max_halfopen;
@@ -55,6 +60,15 @@ struct ld {
 };
 
 void ld_opts_init(struct ld_opts *o);
+
+/* What the knobs are when ld_opts leaves them 0 (-1): for help texts. */
+struct ld_defaults {
+	__u64 max_flows, max_halfopen;
+	__u64 event_rate;
+	__u64 timeout_ns[CT_STATE_COUNT];
+};
+/* ld_defaults - from flow.h and the BPF object's .rodata. */
+void ld_defaults(struct ld_defaults *d);
 /* Parse "STATE=SEC" into o->timeout_ns. Returns 0 or -EINVAL. */
 int ld_parse_timeout(struct ld_opts *o, const char *arg);
 
@@ -97,7 +111,11 @@ int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta 
 /* ld_list_ifaces - interfaces with xdpct pins; returns the count. */
 int ld_list_ifaces(char (*names)[IF_NAMESIZE], int max);
 
-/* ld_ensure_bpffs - mount bpffs on /sys/fs/bpf if it is not. 0 or -errno. */
+/*
+ * ld_ensure_bpffs - mount bpffs on /sys/fs/bpf if it is not. 0 or -errno.
+ * Only for the verbs that attach (run, attach): without bpffs nothing can be
+ * attached, so a verb that reads or removes pins has nothing to mount it for.
+ */
 int ld_ensure_bpffs(void);
 
 /* ld_require_root - one clear line and -EPERM when not root. */

@@ -22,14 +22,10 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "privs.h"
 #include "util.h"
-
-static error_t load_child_parse(int key, char *arg, struct argp_state *state)
-{
-	return parse_load_opt(key, arg, state, state->input);
-}
 
 static error_t det_child_parse(int key, char *arg, struct argp_state *state)
 {
@@ -42,15 +38,16 @@ static error_t det_child_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp load_argp = { load_options, load_child_parse, NULL, NULL };
 static const struct argp det_argp = { detector_options, det_child_parse, NULL, NULL };
+
+#define RUN_INTERVAL_S 2	/* --interval's default */
 
 struct run_args {
 	struct ld_opts ld;
 	struct det_params det;
+	struct cli_common common;
 	const char *ifname;
 	__u64 interval_ms;
-	bool json;
 };
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)
@@ -62,6 +59,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->ld;
 		state->child_inputs[1] = &a->det;
+		state->child_inputs[2] = &a->common;
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
@@ -69,9 +67,6 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->ifname)
 			argp_error(state, "which interface? (xdpct run IFACE)");
-		return 0;
-	case OPT_JSON:
-		a->json = true;
 		return 0;
 	case OPT_INTERVAL:
 		if (parse_duration_s(arg, &v) || v < 1 || v > 86400)
@@ -107,16 +102,7 @@ static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool j
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
 		printf("=== %s %s ===\n", iface, when);
 	} else {
-		/* the flow lines that follow, up to the next marker, are one table */
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", "snapshot");
-		jw_str(&w, "iface", iface);
-		jw_double(&w, "ts", real_ns() / 1e9, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_snapshot(stdout, iface);
 	}
 	err = show_flows(fds, false, json, NULL, false);
 	if (err)
@@ -150,16 +136,16 @@ static bool iface_gone(const struct ld *ld)
 
 int cmd_run(int argc, char **argv)
 {
+	static char interval_doc[96];
 	static const struct argp_option opts[] = {
-		{ "interval", OPT_INTERVAL, "SEC", 0, "print the flow table every SEC seconds "
-		  "(default 2; 30s, 1m also work)", 0 },
-		{ "json", OPT_JSON, NULL, 0, "JSON lines: each interval an {\"event\":\"snapshot\"} line, "
-		  "then one line per flow; alerts as they happen", 0 },
+		{ "interval", OPT_INTERVAL, "SEC", 0, interval_doc, 0 },
 		{ 0 },
 	};
-	static const struct argp_child children[] = {
-		{ &load_argp, 0, "Attaching:", 10 },
+	const struct argp_child children[] = {
+		{ cli_load_argp(), 0, "Attaching:", 10 },
 		{ &det_argp, 0, NULL, 50 },
+		{ cli_common_argp("JSON lines: each interval an {\"event\":\"snapshot\"} line, "
+				  "then one line per flow; alerts as they happen"), 0, NULL, 0 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -176,12 +162,15 @@ int cmd_run(int argc, char **argv)
 		"  xdpct run eth0 --syn-rate 5000 --completion 0.3\n"
 		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
 	struct argp argp = { opts, run_parse, "IFACE", doc, children, NULL, NULL };
-	struct run_args a = { .interval_ms = 2000 };
+	struct run_args a = { .interval_ms = RUN_INTERVAL_S * 1000 };
 	__u64 now, next_tick, next_print, next_gc;
 	struct monitor mon;
 	struct ld ld;
 	int err, rc = EXIT_OK;
 
+	snprintf(interval_doc, sizeof(interval_doc),
+		 "print the flow table every SEC seconds (default %d; 30s, 1m also work)",
+		 RUN_INTERVAL_S);
 	ld_opts_init(&a.ld);
 	det_params_default(&a.det);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
@@ -201,7 +190,7 @@ int cmd_run(int argc, char **argv)
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
 	}
-	if (monitor_init(&mon, &ld.fds, ld.ifname, a.json, &a.det, stdout)) {
+	if (monitor_init(&mon, &ld.fds, ld.ifname, a.common.json, &a.det, stdout)) {
 		ld_detach_self(&ld);
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
@@ -230,11 +219,11 @@ int cmd_run(int argc, char **argv)
 				rc = EXIT_RUNTIME;
 				break;
 			}
-			gc_expired(&ld.fds);
+			flows_expire(&ld.fds, now, NULL, NULL);
 			next_gc = now + NSEC_PER_SEC;
 		}
 		if (now >= next_print) {
-			if (print_snapshot(&ld.fds, ld.ifname, a.json) == -EPIPE)
+			if (print_snapshot(&ld.fds, ld.ifname, a.common.json) == -EPIPE)
 				break;	/* the reader went away: stop cleanly */
 			next_print += a.interval_ms * 1000000ull;
 			if (next_print < now)
@@ -262,25 +251,11 @@ struct events_ctx {
 	__u64 stale;		/* backlog events skipped */
 };
 
-static const char *event_name(int type)
-{
-	switch (type) {
-	case CT_EV_NEW: return "flow_new";
-	case CT_EV_STATE: return "flow_state";
-	case CT_EV_ANOMALY: return "flow_anomaly";
-	case CT_EV_END: return "flow_end";
-	default: return "flow_unknown";
-	}
-}
-
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct events_ctx *c = ctx;
 	const struct ct_event *e = data;
 	struct flow_view v;
-	const char *names[32];
-	char o[64], r[64];
-	int i, n;
 
 	if (size < sizeof(*e))
 		return 0;
@@ -291,55 +266,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	}
 	flow_view_from_event(&v, e, c->time_off, mono_ns());
 	c->n++;
-	if (c->json) {
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", event_name(e->type));
-		if (c->iface)
-			jw_str(&w, "iface", c->iface);
-		jw_str(&w, "family", v.family == 6 ? "ipv6" : "ipv4");
-		addr_str(v.family, v.orig_addr, o, sizeof(o));
-		jw_str(&w, "orig_addr", o);
-		jw_u64(&w, "orig_port", v.orig_port);
-		addr_str(v.family, v.resp_addr, r, sizeof(r));
-		jw_str(&w, "resp_addr", r);
-		jw_u64(&w, "resp_port", v.resp_port);
-		if (e->type != CT_EV_NEW)
-			jw_str(&w, "old_state", ct_state_name(e->old_state));
-		jw_str(&w, "state", ct_state_name(e->new_state));
-		jw_str(&w, "history", v.history);
-		jw_arr_open(&w, "new_anomalies");
-		n = anomaly_names(e->new_anomalies, names, 32);
-		for (i = 0; i < n; i++)
-			jw_str(&w, NULL, names[i]);
-		jw_arr_close(&w);
-		jw_arr_open(&w, "anomalies");
-		n = anomaly_names(v.anomalies, names, 32);
-		for (i = 0; i < n; i++)
-			jw_str(&w, NULL, names[i]);
-		jw_arr_close(&w);
-		jw_u64(&w, "orig_pkts", v.f.dir[0].pkts);
-		jw_u64(&w, "orig_bytes", v.f.dir[0].bytes);
-		jw_u64(&w, "resp_pkts", v.f.dir[1].pkts);
-		jw_u64(&w, "resp_bytes", v.f.dir[1].bytes);
-		jw_double(&w, "ts", (e->ts_ns + c->time_off) / 1e9, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
-		return 0;
-	}
-	endpoint_str(v.family, v.orig_addr, v.orig_port, o, sizeof(o));
-	endpoint_str(v.family, v.resp_addr, v.resp_port, r, sizeof(r));
-	printf("%-12s %s -> %s %s", event_name(e->type), o, r, ct_state_name(e->new_state));
-	if (e->type == CT_EV_STATE)
-		printf(" (was %s)", ct_state_name(e->old_state));
-	printf(" history %s", v.history[0] ? v.history : "-");
-	n = anomaly_names(e->new_anomalies, names, 32);
-	for (i = 0; i < n; i++)
-		printf("%s%s", i ? "," : " anomaly ", names[i]);
-	putchar('\n');
-	fflush(stdout);
+	if (c->json)
+		jsonl_event(stdout, e, &v, c->iface, c->time_off);
+	else
+		print_event_line(stdout, e, &v);
 	return 0;
 }
 
@@ -386,8 +316,8 @@ static int events_lock(const char *ifname, ino_t *meta_ino)
 
 struct events_args {
 	struct det_params det;
+	struct cli_common common;
 	const char *ifname;
-	bool json;
 };
 
 static error_t events_parse(int key, char *arg, struct argp_state *state)
@@ -397,15 +327,10 @@ static error_t events_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
+		state->child_inputs[1] = &a->common;
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case OPT_JSON:
-		a->json = true;
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -414,13 +339,9 @@ static error_t events_parse(int key, char *arg, struct argp_state *state)
 
 int cmd_events(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per event per line", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
-	static const struct argp_child children[] = {
+	const struct argp_child children[] = {
 		{ &det_argp, 0, NULL, 50 },
+		{ cli_common_argp("one JSON object per event per line"), 0, NULL, 0 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -434,7 +355,7 @@ int cmd_events(int argc, char **argv)
 		"  xdpct events eth0\n"
 		"  xdpct events eth0 --json | jq -c 'select(.event == \"syn_flood_start\")'\n"
 		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
-	struct argp argp = { opts, events_parse, "[IFACE]", doc, children, NULL, NULL };
+	struct argp argp = { NULL, events_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct events_args a = {};
 	char names[64][IF_NAMESIZE];
 	struct events_ctx c = {};
@@ -471,7 +392,7 @@ int cmd_events(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	c.iface = a.ifname;
-	c.json = a.json;
+	c.json = a.common.json;
 	c.time_off = (__s64)(real_ns() - mono_ns());
 	/* the fast path's clock is tick-coarse: a margin keeps fresh events */
 	c.start_ns = mono_ns() - 100 * 1000000ull;
@@ -482,7 +403,7 @@ int cmd_events(int argc, char **argv)
 		fds_close(&fds);
 		return EXIT_RUNTIME;
 	}
-	if (monitor_init(&mon, &fds, a.ifname, a.json, &a.det, stdout)) {
+	if (monitor_init(&mon, &fds, a.ifname, a.common.json, &a.det, stdout)) {
 		ring_buffer__free(rb);
 		close(lock_fd);
 		fds_close(&fds);

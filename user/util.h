@@ -47,6 +47,12 @@ int parse_u64(const char *s, __u64 min, __u64 max, __u64 *out);
 /* parse_duration_s - "30", "30s", "5m", "2h", "5d" as seconds. */
 int parse_duration_s(const char *s, __u64 *out);
 
+/*
+ * array_grow - make room for element n of *arr (capacity *cap, elements of
+ * size elem; first allocation first). 0 or -ENOMEM, *arr untouched then.
+ */
+int array_grow(void **arr, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* Start time of a process (clock ticks since boot), 0 if it is gone. */
 __u64 proc_start_time(int pid);
 

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "isn.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "util.h"
 
@@ -27,11 +28,21 @@ const char *argp_program_bug_address = NULL;
 
 /* ---- attach ---------------------------------------------------------- */
 
+struct attach_args {
+	struct ld_opts ld;
+	struct cli_common common;
+	const char *ifname;
+};
+
 static error_t attach_parse(int key, char *arg, struct argp_state *state)
 {
-	struct load_args *a = state->input;
+	struct attach_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->ld;
+		state->child_inputs[1] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
@@ -40,7 +51,7 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "which interface? (xdpct attach IFACE)");
 		return 0;
 	default:
-		return parse_load_opt(key, arg, state, &a->ld);
+		return ARGP_ERR_UNKNOWN;
 	}
 }
 
@@ -57,8 +68,13 @@ int cmd_attach(int argc, char **argv)
 		"  xdpct attach eth0\n"
 		"  xdpct attach eth0 --max-flows 1000000 --timeout ESTABLISHED=86400\n"
 		"\vExit status: 0 attached, 1 runtime error, 2 usage error.";
-	struct argp argp = { load_options, attach_parse, "IFACE", doc };
-	struct load_args a = {};
+	const struct argp_child children[] = {
+		{ cli_load_argp(), 0, NULL, 10 },
+		{ cli_common_argp(NULL), 0, NULL, 90 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, attach_parse, "IFACE", doc, children, NULL, NULL };
+	struct attach_args a = {};
 	struct ld ld;
 	int err;
 
@@ -85,20 +101,25 @@ int cmd_attach(int argc, char **argv)
 
 /* ---- detach ---------------------------------------------------------- */
 
+struct detach_args {
+	struct cli_common common;
+	const char *ifname;
+};
+
 static error_t detach_parse(int key, char *arg, struct argp_state *state)
 {
-	const char **ifname = state->input;
+	struct detach_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, ifname);
+		parse_iface_arg(state, arg, &a->ifname);
 		return 0;
 	case ARGP_KEY_END:
-		if (!*ifname)
+		if (!a->ifname)
 			argp_error(state, "which interface? (xdpct detach IFACE)");
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -107,10 +128,6 @@ static error_t detach_parse(int key, char *arg, struct argp_state *state)
 
 int cmd_detach(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
 	static const char doc[] =
 		"Remove xdpct from IFACE: the XDP program, its TC egress filter (and the\n"
 		"clsact qdisc if xdpct created it and no other filter uses it), and the pins\n"
@@ -118,11 +135,18 @@ int cmd_detach(int argc, char **argv)
 		"after an 'xdpct run' was killed.\n\n"
 		"USAGE: xdpct detach IFACE\n"
 		"\vExit status: 0 detached, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, detach_parse, "IFACE", doc };
-	const char *ifname = NULL;
+	const struct argp_child children[] = {
+		{ cli_common_argp(NULL), 0, NULL, 90 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, detach_parse, "IFACE", doc, children, NULL, NULL };
+	struct detach_args a = {};
+	const char *ifname;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &ifname);
-	if (ld_require_root("xdpct detach") || ld_ensure_bpffs())
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ifname = a.ifname;
+	/* no bpffs mounted: nothing can be attached, so nothing to mount */
+	if (ld_require_root("xdpct detach"))
 		return EXIT_RUNTIME;
 	if (ld_detach_iface(ifname, false))
 		return EXIT_RUNTIME;
@@ -133,8 +157,9 @@ int cmd_detach(int argc, char **argv)
 /* ---- show ------------------------------------------------------------ */
 
 struct show_args {
+	struct cli_common common;
 	const char *ifname;
-	bool json, all, hosts;
+	bool all, hosts;
 };
 
 static error_t show_parse(int key, char *arg, struct argp_state *state)
@@ -142,20 +167,17 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	struct show_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		return 0;
 	case ARGP_KEY_ARG:
 		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case OPT_JSON:
-		a->json = true;
 		return 0;
 	case OPT_ALL:
 		a->all = true;
 		return 0;
 	case OPT_HOSTS:
 		a->hosts = true;
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -203,9 +225,9 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 	int err;
 
 	if (a->hosts)
-		return print_hosts(stdout, fds->host_isn, a->json, tag,
+		return print_hosts(stdout, fds->host_isn, a->common.json, tag,
 				   (__s64)(real_ns() - mono_ns()));
-	err = show_flows(fds, a->all, a->json, tag, true);
+	err = show_flows(fds, a->all, a->common.json, tag, true);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", name, strerror(-err));
 	return err;
@@ -214,10 +236,8 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 int cmd_show(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
 		{ "all", OPT_ALL, NULL, 0, "include flows past their timeout", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -231,7 +251,11 @@ int cmd_show(int argc, char **argv)
 		"  xdpct show eth0\n"
 		"  xdpct show eth0 --json | jq 'select(.state == \"ESTABLISHED\")'\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
+		{ 0 },
+	};
+	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = {};
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
@@ -250,14 +274,15 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 		pr_err("%s: reading the counters failed: %s", name, strerror(-err));
 		return err;
 	}
+	sv.det_fresh = detector_live(&sv.det);
 	if (!sv.det_fresh) {
 		struct det_params p;
 
 		det_params_default(&p);
 		sv.det_sampled = !flood_sample(fds, &p, STATS_SAMPLE_MS, &sv.det);
 	}
-	if (a->json)
-		print_stats_json(stdout, &sv, tag);
+	if (a->common.json)
+		jsonl_stats(stdout, &sv, tag);
 	else
 		print_stats_table(stdout, &sv, name);
 	return 0;
@@ -265,11 +290,6 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 
 int cmd_stats(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per interface", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
 	static const char doc[] =
 		"Counters: packets by kind and hook, malformed frames by reason, flows\n"
 		"created and evicted, SYN/SYN-ACK/RST counts, and the SYN-flood state.\n\n"
@@ -278,7 +298,11 @@ int cmd_stats(int argc, char **argv)
 		"  xdpct stats eth0\n"
 		"  xdpct stats eth0 --json | jq .flood_state\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per interface"), 0, NULL, 0 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = {};
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
