@@ -295,6 +295,7 @@ static void json_counters(struct jw *w, const struct xdpct_stats *s)
 	jw_u64(w, "events_sent", s->events_sent);
 	jw_u64(w, "events_dropped", s->events_dropped);
 	jw_u64(w, "insert_failed", s->insert_failed);
+	jw_u64(w, "tcp_bad_csum", s->tcp_bad_csum);
 }
 
 

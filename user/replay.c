@@ -31,7 +31,13 @@
 #include "replay.h"
 #include "util.h"
 
-#define FRAME_MAX 512		/* headers fit; lengths come from the headers */
+/*
+ * Whole frames, up to an IPv4 packet's most plus link headers: an IPv6
+ * chain as long as the parser accepts (6 headers of up to 2 KB) and whole
+ * segments fit. Frames over a page reach the program as multi-buffer
+ * frames (xdp.frags), its headers in the first ~3.5 KB.
+ */
+#define FRAME_MAX (65535 + 64)
 #define CONSUME_EVERY 2048
 
 struct replay_args {
@@ -227,7 +233,7 @@ static void replay_sizes(struct replay *r)
 static int replay_open(struct replay *r)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	__u8 frame[FRAME_MAX];
+	static __u8 frame[FRAME_MAX];
 	const char *dlt_name;
 	int extra, err;
 
@@ -284,7 +290,7 @@ static void replay_sweep(struct replay *r)
 static int replay_frames(struct replay *r)
 {
 	int prog_fd = bpf_program__fd(r->ld.skel->progs.xdpct_xdp);
-	__u8 frame[FRAME_MAX];
+	static __u8 frame[FRAME_MAX];
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	int ret, rc = 0;
