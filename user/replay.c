@@ -23,6 +23,9 @@
 
 #include "xdpct.skel.h"
 #include "cli.h"
+#include "export.h"
+#include "filter.h"
+#include "progress.h"
 #include "isn.h"
 #include "jsonl.h"
 #include "replay.h"
@@ -33,6 +36,7 @@
 
 struct replay_args {
 	struct ld_opts ld;
+	struct flow_filter flt;
 	const char *file;
 	struct cli_common common;
 	bool hosts, conntrack;
@@ -70,6 +74,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->common;
+		state->child_inputs[1] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
@@ -167,6 +172,8 @@ struct replay {
 	__u64 check_every;	/* packets between looks at the counters */
 	__u64 n, short_frames, last_ts, created_at_sweep;
 	__u64 t0, t1;		/* monotonic: how long the frames took */
+	struct progress pg;	/* on stderr, if a terminal */
+	size_t nflows;		/* the capture's, before the filters */
 	bool loaded;
 	__u8 pad[7];
 };
@@ -283,6 +290,7 @@ static int replay_frames(struct replay *r)
 	int ret, rc = 0;
 
 	r->t0 = mono_ns();
+	progress_init(&r->pg, pcap_file(r->pcap));
 	while ((ret = pcap_next_ex(r->pcap, &h, &pkt)) == 1) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		int len, extra = 0;
@@ -304,8 +312,10 @@ static int replay_frames(struct replay *r)
 			       (unsigned long long)r->n + 1, strerror(-rc));
 			break;
 		}
-		if (++r->n % CONSUME_EVERY == 0)
+		if (++r->n % CONSUME_EVERY == 0) {
 			ring_buffer__consume(r->rb);
+			progress_update(&r->pg, r->n);
+		}
 		replay_sweep(r);
 	}
 	if (ret == -1) {
@@ -314,6 +324,7 @@ static int replay_frames(struct replay *r)
 		rc = -EIO;
 	}
 	r->t1 = mono_ns();
+	progress_end(&r->pg);
 	ring_buffer__consume(r->rb);
 	return rc;
 }
@@ -335,6 +346,8 @@ static int replay_collect(struct replay *r)
 	for (i = 0; i < r->fv.n; i++)
 		r->fv.v[i].expired = false;
 	flow_vec_sort(&r->fv);
+	r->nflows = r->fv.n;
+	filter_apply(&r->a.flt, &r->fv);
 	r->fv.now_ns = r->last_ts;
 	return 0;
 }
@@ -360,7 +373,7 @@ static void replay_summary(const struct replay *r)
 		"%llu non-tcp, %llu malformed; %zu flows\n",
 		(unsigned long long)(r->n + r->short_frames), secs,
 		(r->t1 > r->t0 ? r->n / secs : 0.0), (unsigned long long)st[HOOK_XDP].tcp,
-		(unsigned long long)st[HOOK_XDP].non_tcp, (unsigned long long)mal, r->fv.n);
+		(unsigned long long)st[HOOK_XDP].non_tcp, (unsigned long long)mal, r->nflows);
 	if (st[HOOK_XDP].events_dropped)
 		pr_warn("%llu ended flows were lost (ring buffer full)",
 			(unsigned long long)st[HOOK_XDP].events_dropped);
@@ -421,19 +434,25 @@ int cmd_replay(int argc, char **argv)
 		"  xdpct replay trace.pcap\n"
 		"  xdpct replay trace.pcapng --json | jq -r .conn_state | sort | uniq -c\n"
 		"  xdpct replay trace.pcap --hosts\n"
+		"  xdpct replay trace.pcap --anomaly any --sort bytes --limit 5\n"
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_replay_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };
 	struct replay r = {};
+	bool printed = false;
 	int err;
 
 	/* setup */
 	replay_docs();
 	ld_opts_init(&r.a.ld);
+	filter_init(&r.a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
+	r.a.common.json |= xport.format == XPORT_FMT_JSON;
 	r.a.ld.replay = true;
 	replay_sizes(&r);
 	if (!r.a.conntrack)
@@ -448,8 +467,12 @@ int cmd_replay(int argc, char **argv)
 		err = -EIO;
 
 	/* report: the flows (also after an error: the flows up to there) */
+	if (xport_replay(&r.fv, &printed) && !err)
+		err = -EIO;
 	if (r.a.hosts)
 		print_hosts(stdout, r.ld.fds.host_isn, r.a.common.json, NULL, 0);
+	else if (printed)
+		;	/* --format zeek */
 	else if (r.a.common.json)
 		jsonl_flows(stdout, &r.fv, NULL);
 	else
