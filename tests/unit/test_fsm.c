@@ -709,7 +709,22 @@ static void test_fin_after_hole_waits_for_the_hole(void **s)
 	seg(&t, CLI, ACK, x + 1, y + 1001, 0, WIN, NOWS);
 	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
 	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 1000);
-	assert_false(t.f.ctl & CT_CTL_FIN_SEEN(CT_DIR_RESP));
+	/* the real FIN, in order, acts; the forged one never did */
+	seg(&t, SRV, FIN | ACK, y + 1001, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, CLI, ACK, x + 1, y + 1002, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 1000);
+	assert_string_equal(hist(&t), "ShAfd");
+
+	/* never acked, never filled: the FIN never acts and its hole is no
+	 * byte (tcp_data_queue keeps it out of order) */
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, FIN | ACK, y + 501, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
 }
 
 static void test_rst_after_established_closes(void **s)
