@@ -7,7 +7,7 @@
 #   make bench      per-packet cost and scale, as ratios (results in bench-out/)
 #   make fuzz       the long packet fuzzer (1,000,000+ frames)
 #   make sanitize   the CLI and unit tests under ASan + UBSan
-#   make install    /usr/local/sbin/xdpct
+#   make install    binary, man page, systemd unit, bash completion (PREFIX, DESTDIR)
 #   make vmlinux    regenerate the committed vmlinux/vmlinux.h
 #   V=1             show full commands
 
@@ -29,7 +29,7 @@ XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D
 	$(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
-LDLIBS := -lbpf -lelf -lz -lpcap -lm
+LDLIBS := -lbpf -lelf -lz -lpcap -lm -lncurses -ltinfo
 # flow export and metrics: libfixbuf (IPFIX), libmicrohttpd (HTTP), nettle (SHA-1)
 EXPORT_PKGS := libfixbuf libmicrohttpd nettle
 LDLIBS += $(shell pkg-config --libs $(EXPORT_PKGS) 2>/dev/null)
@@ -67,7 +67,7 @@ $(VMLINUX_H): | $(OUTPUT)
 		rm -f $@.tmp; cp vmlinux/vmlinux.h $@; \
 	fi
 
-$(BPF_OBJ): bpf/xdpct.bpf.c bpf/parse.h $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
+$(BPF_OBJ): bpf/xdpct.bpf.c $(wildcard bpf/*.h) $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -c $< -o $@
 
@@ -89,8 +89,19 @@ xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The unit's ExecStart/ExecStop name the installed binary: PREFIX is written in.
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: xdpct
 	install -D -m 0755 xdpct $(DESTDIR)$(PREFIX)/sbin/xdpct
+	install -D -m 0644 man/xdpct.8 $(DESTDIR)$(MANDIR)/man8/xdpct.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/xdpct|$(PREFIX)/sbin/xdpct|g' systemd/xdpct@.service \
+		> $(DESTDIR)$(UNITDIR)/xdpct@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xdpct@.service
+	install -D -m 0644 completion/xdpct.bash $(DESTDIR)$(BASHCOMPDIR)/xdpct
 
 vmlinux:
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > vmlinux/vmlinux.h
@@ -103,7 +114,7 @@ deps:
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB_OBJS := $(filter-out $(OUTPUT)/user/xdpct.o,$(USER_OBJS))
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) $(wildcard bpf/*.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 

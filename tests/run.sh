@@ -67,6 +67,7 @@ layer_unit() {
 	done
 	run_tap cli tests/cli.sh
 	run_tap docs tests/docs.sh
+	run_tap cli_docs tests/cli_docs.sh
 }
 
 layer_prog() {
@@ -77,6 +78,7 @@ layer_replay() {
 	run_tap zeek_conformance tests/zeek/conformance.sh
 	run_tap captures tests/captures/run.sh
 	run_tap replay_files tests/replay_files.sh
+	run_tap cli_filters tests/cli_filters.sh
 }
 
 # flow export and metrics against the real components (tests/export/)

@@ -40,6 +40,9 @@ enum opt {
 	/* flow export and metrics (export.c, metrics.c) */
 	OPT_FORMAT, OPT_PROMETHEUS, OPT_IPFIX, OPT_METRICS, OPT_CONN_LOG,
 	OPT_ACTIVE_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_LISTEN, OPT_TEXTFILE,
+	/* filters, order, limit (filter.c); show --count */
+	OPT_STATE = 0x2100, OPT_SRC, OPT_DST, OPT_SPORT, OPT_DPORT, OPT_ANOMALY, OPT_FAMILY,
+	OPT_SORT, OPT_LIMIT, OPT_COUNT,
 };
 
 /*
@@ -80,6 +83,7 @@ int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /*
  * collect_flows - every flow of one instance as views, expired ones only if
@@ -88,12 +92,14 @@ int cmd_replay(int argc, char **argv);
 int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 now,
 		  struct flow_vec *out);
 
+struct flow_filter;
 /*
- * show_flows - collect, mark (ISN verdicts), sort and print one instance's
- * flows as a table (a count on stderr if summary) or JSON lines.
- * Returns 0 or -errno.
+ * show_flows - collect, mark (ISN verdicts), sort, filter (flt may be NULL)
+ * and print one instance's flows as a table (a count on stderr if summary)
+ * or JSON lines. Returns 0 or -errno.
  */
-int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary);
+int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary,
+	       const struct flow_filter *flt);
 
 /*
  * cli_iface_list - the named interface, or every interface with pins.

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "isn.h"
 #include "jsonl.h"
 #include "util.h"
@@ -69,7 +70,8 @@ int collect_flows(const struct xdpct_fds *fds, bool all, __s64 time_off, __u64 n
 	return err ? err : c.err;
 }
 
-int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary)
+int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag, bool summary,
+	       const struct flow_filter *flt)
 {
 	struct flow_vec fv = {};
 	__u64 now = mono_ns();
@@ -80,7 +82,11 @@ int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag
 		err = isn_mark_flows(fds->host_isn, &fv);
 	if (!err) {
 		flow_vec_sort(&fv);
-		if (json)
+		if (flt)
+			filter_apply(flt, &fv);
+		if (flt && flt->count)
+			filter_print_count(stdout, fv.n, json, tag);
+		else if (json)
 			jsonl_flows(stdout, &fv, tag);
 		else
 			print_flows_table(stdout, &fv, tag, summary);

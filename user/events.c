@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "jsonl.h"
 #include "monitor.h"
 #include "pins.h"
@@ -27,6 +28,7 @@
 struct events_args {
 	struct det_params det;
 	const char *ifname;
+	struct flow_filter flt;
 	struct cli_common common;
 	__u8 pad[7];
 };
@@ -63,7 +65,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	flow_view_from_event(&v, e, ev->time_off, mono_ns());
-	ev->n++;
+	if (!filter_match(&ev->a.flt, &v))
+		return 0;
+	/* --limit N: N events, then stop (the rest of this poll's batch too) */
+	if (ev->a.flt.limit && ev->n >= ev->a.flt.limit)
+		return 0;
+	if (++ev->n == ev->a.flt.limit)
+		stop_requested = 1;
 	if (ev->json)
 		jsonl_event(stdout, e, &v, ev->ifname, ev->time_off);
 	else
@@ -123,6 +131,12 @@ static error_t events_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->common;
+		state->child_inputs[2] = &a->flt;
+		return 0;
+	case ARGP_KEY_END:
+		if (a->flt.sort)
+			argp_error(state, "--sort orders a table; events are a stream (--limit N "
+				   "stops after N events)");
 		return 0;
 	default:
 		return parse_iface_key(key, arg, state, &a->ifname, false);
@@ -226,6 +240,7 @@ int cmd_events(int argc, char **argv)
 	const struct argp_child children[] = {
 		{ cli_detector_argp(), 0, NULL, 50 },
 		{ cli_common_argp("one JSON object per event per line"), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -246,6 +261,7 @@ int cmd_events(int argc, char **argv)
 	/* setup */
 	fds_init(&ev.fds);
 	det_params_default(&ev.a.det);
+	filter_init(&ev.a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &ev.a);
 	err = events_open(&ev);
 	if (err)

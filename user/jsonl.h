@@ -26,6 +26,8 @@ void jsonl_event(FILE *f, const struct ct_event *e, const struct flow_view *v, c
 		 __s64 time_off);
 /* jsonl_event_name - "flow_new", "flow_state", ... as "event" says. */
 const char *jsonl_event_name(int type);
+/* show --count: {"iface":...,"count":N}. */
+void jsonl_count(FILE *f, const char *iface, size_t n);
 /* {"event":"snapshot"}: the flow lines after it, up to the next, are one table. */
 void jsonl_snapshot(FILE *f, const char *iface);
 

@@ -24,16 +24,25 @@
 #include "xdpct.skel.h"
 #include "cli.h"
 #include "export.h"
+#include "filter.h"
+#include "progress.h"
 #include "isn.h"
 #include "jsonl.h"
 #include "replay.h"
 #include "util.h"
 
-#define FRAME_MAX 512		/* headers fit; lengths come from the headers */
+/*
+ * Whole frames, up to an IPv4 packet's most plus link headers: an IPv6
+ * chain as long as the parser accepts (6 headers of up to 2 KB) and whole
+ * segments fit. Frames over a page reach the program as multi-buffer
+ * frames (xdp.frags), its headers in the first ~3.5 KB.
+ */
+#define FRAME_MAX (65535 + 64)
 #define CONSUME_EVERY 2048
 
 struct replay_args {
 	struct ld_opts ld;
+	struct flow_filter flt;
 	const char *file;
 	struct cli_common common;
 	bool hosts, conntrack;
@@ -71,6 +80,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->common;
+		state->child_inputs[1] = &a->flt;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
@@ -168,6 +178,8 @@ struct replay {
 	__u64 check_every;	/* packets between looks at the counters */
 	__u64 n, short_frames, last_ts, created_at_sweep;
 	__u64 t0, t1;		/* monotonic: how long the frames took */
+	struct progress pg;	/* on stderr, if a terminal */
+	size_t nflows;		/* the capture's, before the filters */
 	bool loaded;
 	__u8 pad[7];
 };
@@ -221,7 +233,7 @@ static void replay_sizes(struct replay *r)
 static int replay_open(struct replay *r)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	__u8 frame[FRAME_MAX];
+	static __u8 frame[FRAME_MAX];
 	const char *dlt_name;
 	int extra, err;
 
@@ -278,12 +290,13 @@ static void replay_sweep(struct replay *r)
 static int replay_frames(struct replay *r)
 {
 	int prog_fd = bpf_program__fd(r->ld.skel->progs.xdpct_xdp);
-	__u8 frame[FRAME_MAX];
+	static __u8 frame[FRAME_MAX];
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	int ret, rc = 0;
 
 	r->t0 = mono_ns();
+	progress_init(&r->pg, pcap_file(r->pcap));
 	while ((ret = pcap_next_ex(r->pcap, &h, &pkt)) == 1) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		int len, extra = 0;
@@ -305,8 +318,10 @@ static int replay_frames(struct replay *r)
 			       (unsigned long long)r->n + 1, strerror(-rc));
 			break;
 		}
-		if (++r->n % CONSUME_EVERY == 0)
+		if (++r->n % CONSUME_EVERY == 0) {
 			ring_buffer__consume(r->rb);
+			progress_update(&r->pg, r->n);
+		}
 		replay_sweep(r);
 	}
 	if (ret == -1) {
@@ -315,6 +330,7 @@ static int replay_frames(struct replay *r)
 		rc = -EIO;
 	}
 	r->t1 = mono_ns();
+	progress_end(&r->pg);
 	ring_buffer__consume(r->rb);
 	return rc;
 }
@@ -336,6 +352,8 @@ static int replay_collect(struct replay *r)
 	for (i = 0; i < r->fv.n; i++)
 		r->fv.v[i].expired = false;
 	flow_vec_sort(&r->fv);
+	r->nflows = r->fv.n;
+	filter_apply(&r->a.flt, &r->fv);
 	r->fv.now_ns = r->last_ts;
 	return 0;
 }
@@ -361,7 +379,7 @@ static void replay_summary(const struct replay *r)
 		"%llu non-tcp, %llu malformed; %zu flows\n",
 		(unsigned long long)(r->n + r->short_frames), secs,
 		(r->t1 > r->t0 ? r->n / secs : 0.0), (unsigned long long)st[HOOK_XDP].tcp,
-		(unsigned long long)st[HOOK_XDP].non_tcp, (unsigned long long)mal, r->fv.n);
+		(unsigned long long)st[HOOK_XDP].non_tcp, (unsigned long long)mal, r->nflows);
 	if (st[HOOK_XDP].events_dropped)
 		pr_warn("%llu ended flows were lost (ring buffer full)",
 			(unsigned long long)st[HOOK_XDP].events_dropped);
@@ -422,10 +440,12 @@ int cmd_replay(int argc, char **argv)
 		"  xdpct replay trace.pcap\n"
 		"  xdpct replay trace.pcapng --json | jq -r .conn_state | sort | uniq -c\n"
 		"  xdpct replay trace.pcap --hosts\n"
+		"  xdpct replay trace.pcap --anomaly any --sort bytes --limit 5\n"
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
-		{ &xport_replay_argp, 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_replay_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };
@@ -436,6 +456,7 @@ int cmd_replay(int argc, char **argv)
 	/* setup */
 	replay_docs();
 	ld_opts_init(&r.a.ld);
+	filter_init(&r.a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
 	r.a.common.json |= xport.format == XPORT_FMT_JSON;
 	r.a.ld.replay = true;

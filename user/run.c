@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "export.h"
+#include "filter.h"
 #include "jsonl.h"
 #include "monitor.h"
 #include "privs.h"
@@ -35,6 +36,7 @@ struct run_args {
 	struct det_params det;
 	const char *ifname;
 	__u64 interval_ms;
+	struct flow_filter flt;
 	struct cli_common common;
 	__u8 pad[7];
 };
@@ -49,6 +51,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->ld;
 		state->child_inputs[1] = &a->det;
 		state->child_inputs[2] = &a->common;
+		state->child_inputs[3] = &a->flt;
 		return 0;
 	case OPT_INTERVAL:
 		if (parse_duration_s(arg, &v) || v < 1 || v > 86400)
@@ -74,7 +77,8 @@ static void sleep_until(__u64 deadline)
 }
 
 /* print_snapshot - the flow table (or JSON lines) of this instance. */
-static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json)
+static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json,
+			  const struct flow_filter *flt)
 {
 	char when[64];
 	time_t t = time(NULL);
@@ -86,7 +90,7 @@ static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool j
 	} else {
 		jsonl_snapshot(stdout, iface);
 	}
-	err = show_flows(fds, false, json, NULL, false);
+	err = show_flows(fds, false, json, NULL, false, flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", iface, strerror(-err));
 	if (!json)
@@ -200,7 +204,7 @@ static int run_loop(struct run *r)
 			next_gc = now + NSEC_PER_SEC;
 		}
 		if (now >= next_print) {
-			if (print_snapshot(&r->ld.fds, r->ld.ifname, r->a.common.json) == -EPIPE)
+			if (print_snapshot(&r->ld.fds, r->ld.ifname, r->a.common.json, &r->a.flt) == -EPIPE)
 				break;	/* the reader went away: stop cleanly */
 			next_deadline(&next_print, print, now);
 		}
@@ -220,7 +224,8 @@ int cmd_run(int argc, char **argv)
 		{ cli_detector_argp(), 0, NULL, 50 },
 		{ cli_common_argp("JSON lines: each interval an {\"event\":\"snapshot\"} line, "
 				  "then one line per flow; alerts as they happen"), 0, NULL, 0 },
-		{ &xport_run_argp, 0, "Exporting:", 60 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_run_argp, 0, "Exporting:", 60 },	/* no input: keep it last */
 		{ 0 },
 	};
 	static const char doc[] =
@@ -246,6 +251,7 @@ int cmd_run(int argc, char **argv)
 		 RUN_INTERVAL_S);
 	ld_opts_init(&r.a.ld);
 	det_params_default(&r.a.det);
+	filter_init(&r.a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
 	r.a.ld.ifname = r.a.ifname;
 	err = run_attach(&r);

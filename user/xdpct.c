@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "export.h"
 #include "metrics.h"
+#include "filter.h"
 #include "isn.h"
 #include "jsonl.h"
 #include "monitor.h"
@@ -155,7 +156,9 @@ struct show_args {
 	const char *ifname;
 	struct cli_common common;
 	bool all, hosts;
-	__u8 pad[5];
+	bool has_filters;	/* flt is the filter child's input */
+	__u8 pad[4];
+	struct flow_filter flt;
 };
 
 static error_t show_parse(int key, char *arg, struct argp_state *state)
@@ -165,6 +168,11 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->common;
+		if (a->has_filters)	/* show has them, stats not */
+			state->child_inputs[1] = &a->flt;
+		return 0;
+	case OPT_COUNT:
+		a->flt.count = true;
 		return 0;
 	case OPT_ALL:
 		a->all = true;
@@ -222,7 +230,7 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 	if (a->hosts)
 		return print_hosts(stdout, fds->host_isn, a->common.json, tag,
 				   (__s64)(real_ns() - mono_ns()));
-	err = show_flows(fds, a->all, a->common.json, tag, true);
+	err = show_flows(fds, a->all, a->common.json, tag, !a->flt.count, &a->flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", name, strerror(-err));
 	return err;
@@ -233,6 +241,7 @@ int cmd_show(int argc, char **argv)
 	static const struct argp_option opts[] = {
 		{ "all", OPT_ALL, NULL, 0, "include flows past their timeout", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
+		{ "count", OPT_COUNT, NULL, 0, "print only the number of matching flows", 0 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -244,17 +253,20 @@ int cmd_show(int argc, char **argv)
 		"bytes each way, age, anomalies.\n\n"
 		"EXAMPLES:\n"
 		"  xdpct show eth0\n"
-		"  xdpct show eth0 --json | jq 'select(.state == \"ESTABLISHED\")'\n"
+		"  xdpct show eth0 --state ESTABLISHED --dport 443 --sort bytes --limit 10\n"
+		"  xdpct show eth0 --anomaly any --count\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
-		{ &xport_show_argp, 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_show_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
-	struct show_args a = {};
+	struct show_args a = { .has_filters = true };
 	int rc;
 
+	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.common.json |= xport.format == XPORT_FMT_JSON;
 	xport_show_begin();
@@ -329,6 +341,7 @@ static const struct {
 	{ "replay", cmd_replay, "track a pcap/pcapng file offline, through the same BPF code" },
 	{ "export", cmd_export, "send flows as they end to IPFIX or a Zeek conn.log" },
 	{ "metrics", cmd_metrics, "serve Prometheus metrics (HTTP or a textfile)" },
+	{ "top", cmd_top, "a live full-screen view: rates, flood state, the busiest flows" },
 };
 
 static void usage(FILE *f)
