@@ -64,6 +64,31 @@ struct hdr_cursor {
 	void *data;	/* frame start, for offsets */
 };
 
+/* The deepest header start parse_frame can reach: Ethernet with tags and
+ * labels, IPv6 with IPV6_EXT_MAX_CHAIN headers of 2048 bytes each. Below
+ * MAX_PACKET_OFF (0xffff), so the verifier still bounds a pointer under it. */
+#define PARSE_MAX_OFF		0x3fff
+
+/*
+ * cur_rebase - the cursor again as data + an offset the verifier knows only
+ * by its bounds (a packet pointer minus another is an unknown scalar to it).
+ * Every header layout (VLAN tags, MPLS labels, IP options, IPv6 extension
+ * headers) then arrives at the next header in the same verifier state, and
+ * the rest of the program is verified once, not once per layout. Costs three
+ * instructions a call. Returns 0, or -1 past PARSE_MAX_OFF (cannot happen).
+ */
+static __always_inline int cur_rebase(struct hdr_cursor *c)
+{
+	__u64 off = c->pos - c->data;
+
+	/* keep clang from folding data + (pos - data) back into pos */
+	asm volatile("" : "+r"(off));
+	if (unlikely(off > PARSE_MAX_OFF))
+		return -1;
+	c->pos = c->data + off;
+	return 0;
+}
+
 struct vlan_hdr_ {
 	__be16 tci;
 	__be16 proto;
@@ -310,8 +335,12 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 	nh = ip6->nexthdr;
 	c->pos = ip6 + 1;
 	for (i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {
-		struct ipv6_opt_hdr_ *oh = c->pos;
+		struct ipv6_opt_hdr_ *oh;
 		__u32 len;
+
+		if (unlikely(cur_rebase(c)))
+			return MALFORMED(MAL_IPV6_EXT_TOO_DEEP);
+		oh = c->pos;
 
 		if (nh == IPPROTO_FRAGMENT_) {
 			struct ipv6_frag_hdr_ *fh = c->pos;
@@ -541,6 +570,8 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 	if (unlikely(l3_off > frame_len))
 		return MALFORMED(MAL_ETH_TRUNCATED);
 	l3_len = frame_len - l3_off;
+	if (unlikely(cur_rebase(&c)))
+		return MALFORMED(MAL_ETH_TRUNCATED);
 	if (proto == bpf_htons(ETH_P_IP_)) {
 		ret = parse_ipv4(&c, data_end, l3_len, pi, &l4_len, flags);
 	} else if (proto == bpf_htons(ETH_P_IPV6_)) {
@@ -550,6 +581,8 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 	}
 	if (ret != PARSE_TCP)
 		return ret;
+	if (unlikely(cur_rebase(&c)))
+		return MALFORMED(MAL_TCP_TRUNCATED);
 	return parse_tcp(&c, data_end, l4_len, pi);
 }
 
