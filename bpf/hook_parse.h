@@ -51,6 +51,7 @@ struct {
 	__type(key, __u32);
 	__type(value, struct parse_buf);
 } parse_scratch SEC(".maps");
+_Static_assert(sizeof(struct ip_opts) <= sizeof(struct parse_buf), "ip_opts fits parse_scratch");
 
 /*
  * mal_of3 - a global check's result as one of its malformed codes, or
@@ -121,8 +122,9 @@ __noinline int tcp_csum_xdp(struct xdp_md *ctx, struct pkt_info *pi)
  */
 __noinline int ipv4_opts_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 {
-	struct ip_opts h = {}, o = {};
-	__u32 len;
+	struct ip_opts h = {}, *o;
+	struct parse_buf *pb;
+	__u32 len, zero = 0;
 
 	if (!ctx || !pi || !pi->ip_opt_len)
 		return 0;
@@ -133,10 +135,18 @@ __noinline int ipv4_opts_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 		return 0;
 	if (verify_csum && !ipv4_hdr_csum_ok(h.b, len + 20))
 		return MALFORMED(MAL_IPV4_BAD_CSUM);
-	if (bpf_xdp_load_bytes(ctx, pi->ip_opt_off, o.b, len))
+	/* in map memory: see struct ip_opts' seen */
+	pb = bpf_map_lookup_elem(&parse_scratch, &zero);
+	if (!pb)
 		return 0;
-	o.len = len;
-	return ipv4_opts_walk(&o, accept_source_route);
+	o = (struct ip_opts *)pb->b;
+	if (bpf_xdp_load_bytes(ctx, pi->ip_opt_off, o->b, len))
+		return 0;
+	o->len = len;
+	o->seen = 0;
+	/* the walk reads both back from memory, as the verifier sees them */
+	asm volatile("" ::: "memory");
+	return ipv4_opts_walk(o, accept_source_route);
 }
 
 #endif /* XDPCT_HOOK_PARSE_H */

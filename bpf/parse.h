@@ -406,11 +406,31 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 struct ip_opts {
 	__u8 b[64];		/* the options (40 at most); indexes masked with 63 */
 	__u32 len;
+	/*
+	 * 0. The options seen once already, as IPV4_OPT_SEEN_* bits. The XDP
+	 * hook keeps the struct in map memory, whose values the verifier does
+	 * not know: the walk then never branches on a value it knows, so the
+	 * paths with different options seen converge (a counter per option
+	 * multiplied its states eightfold).
+	 */
+	__u32 seen;
 };
+
+#define IPV4_OPT_SEEN_SRR	1
+#define IPV4_OPT_SEEN_RR	2
+#define IPV4_OPT_SEEN_TS	4
+
+/* ipv4_opt_once - note an option ip_options_compile takes once; *dup
+ * collects a second one (a malformed list, told after the walk). */
+static __always_inline void ipv4_opt_once(__u32 *seen, __u32 *dup, __u32 bit)
+{
+	*dup |= *seen & bit;
+	*seen |= bit;
+}
 
 static __always_inline int ipv4_opts_walk(const struct ip_opts *o, int accept_srr)
 {
-	__u32 off = 0, len = o->len, srr = 0, rr = 0, ts = 0;
+	__u32 off = 0, len = o->len, seen = o->seen, dup = 0;
 
 	if (len > 40)
 		return MALFORMED(MAL_IPV4_BAD_OPTIONS);
@@ -433,16 +453,19 @@ static __always_inline int ipv4_opts_walk(const struct ip_opts *o, int accept_sr
 		switch (kind) {
 		case 131:		/* LSRR */
 		case 137:		/* SSRR */
-			if (olen < 3 || ptr < 4 || srr++)
+			if (olen < 3 || ptr < 4)
 				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			ipv4_opt_once(&seen, &dup, IPV4_OPT_SEEN_SRR);
 			break;
 		case 7:			/* record route */
-			if (rr++ || olen < 3 || ptr < 4 || (ptr <= olen && ptr + 3 > olen))
+			if (olen < 3 || ptr < 4 || (ptr <= olen && ptr + 3 > olen))
 				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			ipv4_opt_once(&seen, &dup, IPV4_OPT_SEEN_RR);
 			break;
 		case 68:		/* timestamp */
-			if (ts++ || olen < 4 || ptr < 5)
+			if (olen < 4 || ptr < 5)
 				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			ipv4_opt_once(&seen, &dup, IPV4_OPT_SEEN_TS);
 			if (ptr <= olen) {
 				if (ptr + 3 > olen ||
 				    (((fl & 0xf) == 1 || (fl & 0xf) == 3) && ptr + 7 > olen))
@@ -460,7 +483,11 @@ static __always_inline int ipv4_opts_walk(const struct ip_opts *o, int accept_sr
 		}
 		off += olen;
 	}
-	if (srr && !accept_srr)
+	/* a second one of these is malformed whatever follows it: every
+	 * other error the walk finds is MAL_IPV4_BAD_OPTIONS too */
+	if (dup)
+		return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+	if ((seen & IPV4_OPT_SEEN_SRR) && !accept_srr)
 		return MALFORMED(MAL_IPV4_SOURCE_ROUTE);
 	return 0;
 }
