@@ -30,6 +30,8 @@ int ct_inspect_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w);
 int ct_commit_g(struct flow *f, struct ct_work *w, struct ct_result *res);
 int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
 		 struct ct_result *res, __u64 now);
+int ct_hist_record_g(struct flow *f, __u32 letters, __u32 claimed);
+__u32 ct_letters_bits_g(__u32 letters);
 #define CT_PHASE(name) name##_g
 
 #include "ct_track.h"
@@ -191,6 +193,18 @@ __noinline int ct_commit_g(struct flow *f, struct ct_work *w, struct ct_result *
 {
 	if (f && w && res)
 		ct_commit(f, w, res);
+	return 0;
+}
+
+__noinline __u32 ct_letters_bits_g(__u32 letters)
+{
+	return ct_letters_bits(letters);
+}
+
+__noinline int ct_hist_record_g(struct flow *f, __u32 letters, __u32 claimed)
+{
+	if (f)
+		ct_hist_record(f, letters, claimed);
 	return 0;
 }
 

@@ -285,7 +285,7 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 	__u32 anom;
 
 	if (w->csum_bad) {
-		ct_hist_record(f, w->letters, 0);
+		CT_PHASE(ct_hist_record)(f, w->letters, 0);
 		if (!f->expires_ns)
 			f->expires_ns = now + w->timeout_ns;
 		return;
@@ -299,7 +299,7 @@ static __always_inline void ct_account(struct flow *f, const struct ct_pkt *p, s
 		res->new_anomalies = anom;
 	}
 	if (w->letters)
-		ct_hist_record(f, w->letters, w->claimed);
+		CT_PHASE(ct_hist_record)(f, w->letters, w->claimed);
 }
 
 #endif /* XDPCT_CT_ACCOUNT_H */

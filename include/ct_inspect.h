@@ -249,7 +249,7 @@ static __always_inline void ct_inspect_letters(struct flow *f, const struct ct_p
 	if (w->past_hole || w->resync)
 		letters |= ct_letter_code(CT_HIST_GAP, dir ^ 1) << (CT_HIST_BITS * n++);
 	w->letters = letters;
-	w->want = ct_letters_bits(letters);
+	w->want = CT_PHASE(ct_letters_bits)(letters);
 }
 
 /*

@@ -227,17 +227,18 @@ static __always_inline int ct_track_fast(struct flow *f, const struct ct_pkt *p,
 	return 1;
 }
 
-#include "ct_inspect.h"
-#include "ct_account.h"
-
 /*
- * The phases of ct_track. In BPF each one is wrapped in a global function
+ * The phases of ct_track (and the history record, which ct_account reaches
+ * on two paths). In BPF each one is wrapped in a global function
  * (CT_PHASE), so the verifier checks them one at a time instead of every
  * combination of their branches; elsewhere they are called directly.
  */
 #ifndef CT_PHASE
 #define CT_PHASE(name) name
 #endif
+
+#include "ct_inspect.h"
+#include "ct_account.h"
 
 /*
  * ct_track - apply segment p, sent in direction dir through hook (CT_HOOK_*,
