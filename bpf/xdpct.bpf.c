@@ -18,9 +18,6 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#include "flow.h"
-#include "tcp_fsm.h"
-
 /* ct_track's phases as global functions, each verified once on its own. */
 struct flow;
 struct ct_pkt;
@@ -32,8 +29,11 @@ int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
 		 struct ct_result *res, __u64 now);
 int ct_hist_record_g(struct flow *f, __u32 letters, __u32 claimed);
 __u32 ct_letters_bits_g(__u32 letters);
+__u64 ct_hist_add_g(__u64 h, __u32 letters, __u32 claimed, unsigned int *wanted);
 #define CT_PHASE(name) name##_g
 
+#include "flow.h"
+#include "tcp_fsm.h"
 #include "ct_track.h"
 #include "parse.h"
 #include "hook_parse.h"
@@ -199,6 +199,13 @@ __noinline int ct_commit_g(struct flow *f, struct ct_work *w, struct ct_result *
 __noinline __u32 ct_letters_bits_g(__u32 letters)
 {
 	return ct_letters_bits(letters);
+}
+
+__noinline __u64 ct_hist_add_g(__u64 h, __u32 letters, __u32 claimed, unsigned int *wanted)
+{
+	if (!wanted)
+		return h;
+	return ct_hist_add(h, letters, claimed, wanted);
 }
 
 __noinline int ct_hist_record_g(struct flow *f, __u32 letters, __u32 claimed)

@@ -29,6 +29,11 @@
 
 #define CT_CAS_TRIES 4
 
+/* a phase the BPF object makes a global function (see ct_track.h) */
+#ifndef CT_PHASE
+#define CT_PHASE(name) name
+#endif
+
 /* ct_letter_code - code of letter (kind, dir). */
 static __always_inline __u32 ct_letter_code(__u8 kind, __u8 dir)
 {
@@ -177,7 +182,7 @@ static __always_inline void ct_hist_record(struct flow *f, __u32 letters, __u32 
 	int t;
 
 	for (t = 0; t < CT_CAS_TRIES; t++) {
-		h = ct_hist_add(old, letters, claimed, &wanted);
+		h = CT_PHASE(ct_hist_add)(old, letters, claimed, &wanted);
 		if (h == old)
 			break;
 		if (__sync_val_compare_and_swap(&f->history, old, h) == old)
