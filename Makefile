@@ -30,6 +30,9 @@ XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
 LDLIBS := -lbpf -lelf -lz -lpcap -lm -lncurses -ltinfo
+# flow export and metrics: libfixbuf (IPFIX), libmicrohttpd (HTTP), nettle (SHA-1)
+EXPORT_PKGS := libfixbuf libmicrohttpd nettle
+LDLIBS += $(shell pkg-config --libs $(EXPORT_PKGS) 2>/dev/null)
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
@@ -64,7 +67,7 @@ $(VMLINUX_H): | $(OUTPUT)
 		rm -f $@.tmp; cp vmlinux/vmlinux.h $@; \
 	fi
 
-$(BPF_OBJ): bpf/xdpct.bpf.c bpf/parse.h $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
+$(BPF_OBJ): bpf/xdpct.bpf.c $(wildcard bpf/*.h) $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -c $< -o $@
 
@@ -79,6 +82,8 @@ $(SKEL): $(BPF_OBJ)
 $(OUTPUT)/user/%.o: user/%.c $(SKEL) $(SHARED_H) $(wildcard user/*.h) | $(OUTPUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -c $< -o $@
+
+$(OUTPUT)/user/ipfix.o: XCFLAGS += $(shell pkg-config --cflags libfixbuf 2>/dev/null)
 
 xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)
@@ -109,7 +114,7 @@ deps:
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB_OBJS := $(filter-out $(OUTPUT)/user/xdpct.o,$(USER_OBJS))
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) $(wildcard bpf/*.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
@@ -120,6 +125,12 @@ PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
 PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
 PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h
 HARNESS_OBJS := $(OUTPUT)/tests/prog/harness.o $(OUTPUT)/tests/prog/checks.o
+# flow export's C tests (tests/export/), run by the export layer
+EXPORT_TESTS := $(patsubst tests/export/%.c,$(OUTPUT)/tests/%,$(wildcard tests/export/test_*.c))
+$(OUTPUT)/tests/%: tests/export/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
 PROG_TEST := $(OUTPUT)/tests/prog_test
 $(OUTPUT)/tests/prog:
 	$(Q)mkdir -p $@
@@ -146,7 +157,7 @@ $(FUZZ): $(OUTPUT)/tests/prog/fuzz.o $(HARNESS_OBJS) $(UNIT_LIB_OBJS)
 
 unit: $(UNIT_TESTS)
 
-TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
+TEST_DEPS := xdpct $(UNIT_TESTS) $(EXPORT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)

@@ -110,9 +110,12 @@ static __always_inline void ct_check_ack(struct flow *f, const struct ct_pkt *p,
 		    !seq_after(p->ack, rd->end + ct_liberal_win(f, dir))) {
 			w->resync = 1;
 		} else {
+			/* remembered only from a segment inside the window: a
+			 * blind one cannot prepare a resync */
+			if (!(w->facts & CT_PF_WINDOW_BAD))
+				w->set |= CT_CTL_UNSEEN(dir ^ 1);
 			w->anom |= CT_ANOM_ACK_UNSENT_DATA;
 			w->facts |= CT_PF_WINDOW_BAD;
-			w->set |= CT_CTL_UNSEEN(dir ^ 1);
 		}
 		return;
 	}
@@ -129,7 +132,8 @@ static __always_inline void ct_check_ack(struct flow *f, const struct ct_pkt *p,
  * highest ack plus its window (I), end not a window below the sender's
  * highest end (II). A pickup (no window scale known) is bounded by the
  * liberal window. After the peer acked data never seen (UNSEEN), the
- * sender's own end is the base: the peer's acks were refused.
+ * sender's own end is the base (the peer's acks were refused), with the
+ * same window: a loss beyond it resynchronises through the peer's acks.
  */
 static __always_inline void ct_check_seq(struct flow *f, const struct ct_pkt *p,
 					 struct ct_work *w)
@@ -144,10 +148,10 @@ static __always_inline void ct_check_seq(struct flow *f, const struct ct_pkt *p,
 		return;
 	win = known ? ct_scaled_win(f, dir ^ 1, ctl) : ct_liberal_win(f, dir ^ 1);
 	base = rd->ack ? rd->ack : sd->end;
-	if ((ctl & CT_CTL_UNSEEN(dir)) || !rd->ack) {
-		base = sd->end;
+	if (!rd->ack)
 		win = ct_liberal_win(f, dir ^ 1);
-	}
+	if ((ctl & CT_CTL_UNSEEN(dir)) && seq_after(sd->end, base))
+		base = sd->end;
 	if (seq_after(p->seq, base + win))
 		bad = 1;
 	if (seq_before(end, sd->end - win))

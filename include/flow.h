@@ -194,6 +194,14 @@ enum xdpct_malformed {
 	MAL_TCP_TRUNCATED,
 	MAL_TCP_BAD_DOFF,
 	MAL_TCP_BAD_FLAGS,
+	/* well-formed, but the host drops them (not tracked): */
+	MAL_IPV4_BAD_CSUM,	/* ip_rcv_core: ip_fast_csum */
+	MAL_IPV4_BAD_OPTIONS,	/* ip_options_compile fails */
+	MAL_IPV4_SOURCE_ROUTE,	/* ip_rcv_options: LSRR/SSRR, accept_source_route 0 */
+	MAL_IPV6_HBH_NOT_FIRST,	/* next header 0 after the first: no handler */
+	MAL_IPV6_ROUTING,	/* ipv6_rthdr_rcv: RH0/RH2 with segments left, SRH, RPL */
+	MAL_IPV6_AH,		/* xfrm: no SA xdpct could know of */
+	MAL_L2_NOT_HOST,	/* to a group MAC: not PACKET_HOST, tcp_v4_rcv drops it */
 	MAL_MAX,
 };
 
@@ -202,7 +210,9 @@ enum xdpct_malformed {
 	"mpls_truncated", "ip_bad_version", "ipv4_truncated", "ipv4_bad_ihl",		\
 	"ipv4_bad_length", "ipv6_truncated", "ipv6_bad_length",		\
 	"ipv6_ext_truncated", "ipv6_ext_too_deep", "tcp_truncated",	\
-	"tcp_bad_doff", "tcp_bad_flags" }
+	"tcp_bad_doff", "tcp_bad_flags", "ipv4_bad_csum", "ipv4_bad_options",	\
+	"ipv4_source_route", "ipv6_hbh_not_first", "ipv6_routing_header",	\
+	"ipv6_ah", "l2_not_host" }
 
 /* Which program counted: index into the per-CPU stats array. */
 enum xdpct_hook {
@@ -237,6 +247,7 @@ struct xdpct_stats {
 	__u64 events_sent;
 	__u64 events_dropped;	/* rate limit or ring buffer full */
 	__u64 insert_failed;	/* map update errors */
+	__u64 tcp_bad_csum;	/* XDP: SYN/FIN/RST with a wrong TCP checksum (tracked as 'c') */
 };
 
 /* Per-victim (destination addr:port) SYN accounting; key is host-order port. */

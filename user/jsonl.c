@@ -128,7 +128,6 @@ void jsonl_flow(FILE *f, const struct flow_view *v, const char *iface)
 	json_line_close(&w);
 }
 
-
 void jsonl_flows(FILE *f, const struct flow_vec *fv, const char *iface)
 {
 	size_t i;
@@ -139,7 +138,7 @@ void jsonl_flows(FILE *f, const struct flow_vec *fv, const char *iface)
 
 /* ---- events (events, run) --------------------------------------------- */
 
-static const char *event_name(int type)
+const char *jsonl_event_name(int type)
 {
 	switch (type) {
 	case CT_EV_NEW: return "flow_new";
@@ -150,17 +149,12 @@ static const char *event_name(int type)
 	}
 }
 
-const char *jsonl_event_name(int type)
-{
-	return event_name(type);
-}
-
 void jsonl_event(FILE *f, const struct ct_event *e, const struct flow_view *v, const char *iface,
 		 __s64 time_off)
 {
 	struct jw w;
 
-	json_line_open(&w, f, event_name(e->type), iface);
+	json_line_open(&w, f, jsonl_event_name(e->type), iface);
 	json_endpoints(&w, v);
 	if (e->type != CT_EV_NEW)
 		jw_str(&w, "old_state", ct_state_name(e->old_state));
@@ -301,6 +295,7 @@ static void json_counters(struct jw *w, const struct xdpct_stats *s)
 	jw_u64(w, "events_sent", s->events_sent);
 	jw_u64(w, "events_dropped", s->events_dropped);
 	jw_u64(w, "insert_failed", s->insert_failed);
+	jw_u64(w, "tcp_bad_csum", s->tcp_bad_csum);
 }
 
 

@@ -21,6 +21,7 @@
 #include "flowview.h"
 #include "loader.h"
 #include "util.h"
+#include "parse_knobs.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -168,6 +169,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 	if (!kfunc_available())
 		bpf_program__set_autoload(s->progs.xdpct_count, false);
 
+	parse_knobs_set(s, o->ifname, o->replay);
 	err = xdpct_bpf__load(s);
 	if (err == -EPERM)
 		err_why("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "

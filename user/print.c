@@ -167,6 +167,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 	row(f, "rst_pkts", s->rst_pkts, x->rst_pkts, t->rst_pkts);
 	row(f, "fin_pkts", s->fin_pkts, x->fin_pkts, t->fin_pkts);
 	row(f, "invalid_pkts", s->invalid_pkts, x->invalid_pkts, t->invalid_pkts);
+	row(f, "tcp_bad_csum", s->tcp_bad_csum, x->tcp_bad_csum, t->tcp_bad_csum);
 	row(f, "flows_created", s->flows_created, x->flows_created, t->flows_created);
 	row(f, "events_dropped", s->events_dropped, x->events_dropped, t->events_dropped);
 	fprintf(f, "  flows: %lld established map (max %llu), %lld half-open map (max %llu)%s\n",

@@ -23,6 +23,7 @@
 
 #include "xdpct.skel.h"
 #include "cli.h"
+#include "export.h"
 #include "filter.h"
 #include "progress.h"
 #include "isn.h"
@@ -30,7 +31,13 @@
 #include "replay.h"
 #include "util.h"
 
-#define FRAME_MAX 512		/* headers fit; lengths come from the headers */
+/*
+ * Whole frames, up to an IPv4 packet's most plus link headers: an IPv6
+ * chain as long as the parser accepts (6 headers of up to 2 KB) and whole
+ * segments fit. Frames over a page reach the program as multi-buffer
+ * frames (xdp.frags), its headers in the first ~3.5 KB.
+ */
+#define FRAME_MAX (65535 + 64)
 #define CONSUME_EVERY 2048
 
 struct replay_args {
@@ -226,7 +233,7 @@ static void replay_sizes(struct replay *r)
 static int replay_open(struct replay *r)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	__u8 frame[FRAME_MAX];
+	static __u8 frame[FRAME_MAX];
 	const char *dlt_name;
 	int extra, err;
 
@@ -283,7 +290,7 @@ static void replay_sweep(struct replay *r)
 static int replay_frames(struct replay *r)
 {
 	int prog_fd = bpf_program__fd(r->ld.skel->progs.xdpct_xdp);
-	__u8 frame[FRAME_MAX];
+	static __u8 frame[FRAME_MAX];
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	int ret, rc = 0;
@@ -438,10 +445,12 @@ int cmd_replay(int argc, char **argv)
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
 		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_replay_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };
 	struct replay r = {};
+	bool printed = false;
 	int err;
 
 	/* setup */
@@ -449,6 +458,7 @@ int cmd_replay(int argc, char **argv)
 	ld_opts_init(&r.a.ld);
 	filter_init(&r.a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
+	r.a.common.json |= xport.format == XPORT_FMT_JSON;
 	r.a.ld.replay = true;
 	replay_sizes(&r);
 	if (!r.a.conntrack)
@@ -463,8 +473,12 @@ int cmd_replay(int argc, char **argv)
 		err = -EIO;
 
 	/* report: the flows (also after an error: the flows up to there) */
+	if (xport_replay(&r.fv, &printed) && !err)
+		err = -EIO;
 	if (r.a.hosts)
 		print_hosts(stdout, r.ld.fds.host_isn, r.a.common.json, NULL, 0);
+	else if (printed)
+		;	/* --format zeek */
 	else if (r.a.common.json)
 		jsonl_flows(stdout, &r.fv, NULL);
 	else

@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "export.h"
 #include "filter.h"
 #include "jsonl.h"
 #include "monitor.h"
@@ -124,6 +125,7 @@ struct run {
 	struct run_args a;
 	struct ld ld;
 	struct monitor mon;
+	struct xport_live *xl;	/* --ipfix, --metrics (export.c) */
 	bool loaded, attached, mon_ready;
 	__u8 pad[5];
 };
@@ -157,6 +159,9 @@ static int run_attach(struct run *r)
 	if (err)
 		return err;
 	r->mon_ready = true;
+	err = xport_run_start(&r->xl, r->ld.ifname, r->ld.ifindex, &r->ld.fds);
+	if (err)
+		return err;
 	pr_info("%s: tracking (XDP %s ingress, TC egress); maps pinned in %s; Ctrl-C stops",
 		r->ld.ifname, r->ld.xdp_flags == XDP_FLAGS_DRV_MODE ? "native" : "generic",
 		r->ld.dir);
@@ -194,6 +199,7 @@ static int run_loop(struct run *r)
 		if (now >= next_gc) {
 			if (iface_gone(&r->ld))
 				return -ENODEV;
+			xport_run_tick(r->xl);	/* flows that ended, before they are deleted */
 			flows_expire(&r->ld.fds, now, NULL, NULL);
 			next_gc = now + NSEC_PER_SEC;
 		}
@@ -219,6 +225,7 @@ int cmd_run(int argc, char **argv)
 		{ cli_common_argp("JSON lines: each interval an {\"event\":\"snapshot\"} line, "
 				  "then one line per flow; alerts as they happen"), 0, NULL, 0 },
 		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_run_argp, 0, "Exporting:", 60 },	/* no input: keep it last */
 		{ 0 },
 	};
 	static const char doc[] =
@@ -256,6 +263,7 @@ int cmd_run(int argc, char **argv)
 	/* the loop, until a signal */
 	err = run_loop(&r);
 cleanup:
+	xport_run_stop(r.xl);
 	if (r.mon_ready)
 		monitor_free(&r.mon);
 	if (r.attached)

@@ -18,6 +18,8 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "export.h"
+#include "metrics.h"
 #include "filter.h"
 #include "isn.h"
 #include "jsonl.h"
@@ -223,6 +225,8 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 {
 	int err;
 
+	if (xport.format == XPORT_FMT_ZEEK)
+		return xport_show_flows(fds, a->all);
 	if (a->hosts)
 		return print_hosts(stdout, fds->host_isn, a->common.json, tag,
 				   (__s64)(real_ns() - mono_ns()));
@@ -255,14 +259,20 @@ int cmd_show(int argc, char **argv)
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
 		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_show_argp, 0, NULL, 0 },	/* no input: keep it last */
 		{ 0 },
 	};
 	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = { .has_filters = true };
+	int rc;
 
 	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	return for_each_iface(&a, show_one);
+	a.common.json |= xport.format == XPORT_FMT_JSON;
+	xport_show_begin();
+	rc = for_each_iface(&a, show_one);
+	xport_show_end();
+	return rc;
 }
 
 /* ---- stats ----------------------------------------------------------- */
@@ -303,12 +313,15 @@ int cmd_stats(int argc, char **argv)
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
 	const struct argp_child children[] = {
 		{ cli_common_argp("one JSON object per interface"), 0, NULL, 0 },
+		{ &xport_stats_argp, 0, NULL, 0 },
 		{ 0 },
 	};
 	struct argp argp = { NULL, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = {};
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	if (xport.prometheus)
+		return metrics_stats(a.ifname);
 	return for_each_iface(&a, stats_one);
 }
 
@@ -326,6 +339,8 @@ static const struct {
 	{ "stats", cmd_stats, "counters and the SYN-flood state" },
 	{ "events", cmd_events, "stream flow events and SYN-flood alerts as they happen" },
 	{ "replay", cmd_replay, "track a pcap/pcapng file offline, through the same BPF code" },
+	{ "export", cmd_export, "send flows as they end to IPFIX or a Zeek conn.log" },
+	{ "metrics", cmd_metrics, "serve Prometheus metrics (HTTP or a textfile)" },
 	{ "top", cmd_top, "a live full-screen view: rates, flood state, the busiest flows" },
 };
 

@@ -1250,6 +1250,32 @@ static void test_blind_syn_in_syn_recv_is_ignored(void **s)
 	assert_true(t.res.completed);
 }
 
+/* A blind segment acking "unseen" data cannot prepare a resync: only one
+ * inside the window is remembered (ct_check_ack), so blind FINs after it
+ * still fail tcp_in_window's bounds. */
+static void test_blind_unsent_ack_prepares_no_resync(void **s)
+{
+	const __u32 x = 1000, y = 5000, blind = 0x9e3779b9u;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	established(&t, x, y);
+	seg(&t, SRV, ACK, blind, x + 100000, 0, 509, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_false(t.f.ctl & CT_CTL_UNSEEN(CT_DIR_ORIG));
+	seg(&t, CLI, FIN | ACK, blind, y + 101, 0, 502, NOWS);
+	seg(&t, CLI, FIN | ACK, blind + 0x80000000u, y + 101, 0, 502, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	/* the same ack inside the window is remembered, and a second one
+	 * resynchronises */
+	seg(&t, SRV, ACK, y + 101, x + 30000, 0, 509, NOWS);
+	assert_true(t.f.ctl & CT_CTL_UNSEEN(CT_DIR_ORIG));
+	seg(&t, SRV, ACK, y + 101, x + 30001, 0, 509, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 30001);
+}
+
 /* A verified bad checksum (tcp_v4_rcv drops it in tcp_checksum_complete):
  * nothing changes but Zeek's 'c'/'C'. */
 static void test_bad_checksum_changes_nothing_but_letter_c(void **s)
@@ -1656,6 +1682,7 @@ int main(void)
 		cmocka_unit_test(test_data_beyond_scaled_window_is_out_of_window),
 		cmocka_unit_test(test_blind_rst_outside_window_keeps_established),
 		cmocka_unit_test(test_blind_fins_and_fin_without_ack_keep_established),
+		cmocka_unit_test(test_blind_unsent_ack_prepares_no_resync),
 		cmocka_unit_test(test_syn_with_new_isn_on_established_is_anomaly),
 		cmocka_unit_test(test_blind_syn_in_syn_recv_is_ignored),
 		cmocka_unit_test(test_bad_checksum_changes_nothing_but_letter_c),
