@@ -33,7 +33,7 @@ LDLIBS := -lbpf -lelf -lz -lpcap -lm
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h
+SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h include/flow_life.h
 BPF_OBJ := $(OUTPUT)/xdpct.bpf.o
 SKEL := $(OUTPUT)/xdpct.skel.h
 
@@ -63,7 +63,7 @@ $(VMLINUX_H): | $(OUTPUT)
 		rm -f $@.tmp; cp vmlinux/vmlinux.h $@; \
 	fi
 
-$(BPF_OBJ): bpf/xdpct.bpf.c bpf/parse.h $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
+$(BPF_OBJ): bpf/xdpct.bpf.c $(wildcard bpf/*.h) $(SHARED_H) $(VMLINUX_H) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -c $< -o $@
 

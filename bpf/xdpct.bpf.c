@@ -34,24 +34,16 @@ int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
 
 #include "ct_track.h"
 #include "parse.h"
+#include "flow_life.h"
+#include "syncache.h"
+#include "synsketch.h"
 
-#define NSEC_PER_SEC	1000000000ull
+#define NSEC_PER_SEC	FL_NSEC_PER_SEC
 #define TC_ACT_UNSPEC_	(-1)
 #define EEXIST_		17
 
 /* Knobs: set by the loader before load, frozen afterwards. */
-const volatile __u64 timeout_ns[CT_STATE_COUNT] = {
-	[CT_STATE_NONE]		= 120 * NSEC_PER_SEC,
-	[CT_STATE_SYN_SENT]	= 120 * NSEC_PER_SEC,
-	[CT_STATE_SYN_RECV]	= 60 * NSEC_PER_SEC,
-	[CT_STATE_ESTABLISHED]	= 432000 * NSEC_PER_SEC,
-	[CT_STATE_FIN_WAIT]	= 120 * NSEC_PER_SEC,
-	[CT_STATE_CLOSE_WAIT]	= 60 * NSEC_PER_SEC,
-	[CT_STATE_LAST_ACK]	= 30 * NSEC_PER_SEC,
-	[CT_STATE_TIME_WAIT]	= 120 * NSEC_PER_SEC,
-	[CT_STATE_CLOSE]	= 10 * NSEC_PER_SEC,
-	[CT_STATE_SYN_SENT2]	= 120 * NSEC_PER_SEC,
-};
+const volatile __u64 timeout_ns[CT_STATE_COUNT] = CT_TIMEOUTS_DEFAULT;
 const volatile __u64 jiffy_ns = 0;	/* kernel tick length; 0: coarse clock */
 const volatile __u8 replay_mode = 0;	/* time comes from replay_now_ns */
 /* both directions arrive through XDP (a mirror port, or replay): no hook check */
@@ -63,6 +55,7 @@ const volatile __u32 event_rate = 20000;	/* per CPU per second; 0: no limit */
 __u64 clock_offset_ns;	/* ktime - jiffies * jiffy_ns, set once */
 __u64 replay_now_ns;	/* replay: capture time of the current packet */
 __u32 replay_wire_len;	/* replay: the packet's length on the wire (snaplen may cut it) */
+__u32 ev_reader;		/* an 'events' reader is there: set and cleared by it */
 struct {
 	__s64 flows, flows6, halfopen, halfopen6;
 } live_counts;		/* filled by xdpct_count */
@@ -82,20 +75,6 @@ struct {
 } flows6 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_MAX_HALFOPEN_DEFAULT);
-	__type(key, struct flow_key4);
-	__type(value, struct flow);
-} halfopen SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_MAX_HALFOPEN_DEFAULT);
-	__type(key, struct flow_key6);
-	__type(value, struct flow);
-} halfopen6 SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, HOOK_MAX);
 	__type(key, __u32);
@@ -111,13 +90,6 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_SYN_SRC_ENTRIES);
-	__type(key, struct syn_src_key);
-	__type(value, struct syn_src_val);
-} syn_src SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, XDPCT_HOST_ENTRIES);
 	__type(key, struct syn_src_key);
 	__type(value, struct host_isn);
@@ -127,14 +99,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, XDPCT_EVENTS_BYTES);
 } events SEC(".maps");
-
-/* Per-CPU scratch record: struct flow is too big for the BPF stack twice. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct flow);
-} scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -259,6 +223,9 @@ static __always_inline void emit_event(struct xdpct_stats *st, __u8 type, const 
 
 	if (!(event_mask & (1u << type)))
 		return;
+	/* nobody reads the ring: no work, nothing counted as dropped */
+	if (!ev_reader && !replay_mode)
+		return;
 	if (!ev_allowed(now)) {
 		st->events_dropped++;
 		return;
@@ -319,26 +286,6 @@ static __always_inline void syn_dst_bump(const __be32 *addr, __be16 port, __u8 f
 	v->last_ns = now;
 }
 
-static __always_inline void syn_src_bump(const __be32 *addr, __u8 family, __u64 now)
-{
-	struct syn_src_key k = {};
-	struct syn_src_val *v;
-
-	__builtin_memcpy(k.addr, addr, 16);
-	k.family = family;
-	v = bpf_map_lookup_elem(&syn_src, &k);
-	if (!v) {
-		struct syn_src_val z = {};
-
-		bpf_map_update_elem(&syn_src, &k, &z, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&syn_src, &k);
-		if (!v)
-			return;
-	}
-	__sync_fetch_and_add(&v->syns, 1);
-	v->last_ns = now;
-}
-
 /* host_isn_record - remember an ISN the sending host chose. */
 static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u32 isn,
 					    __u64 now)
@@ -367,122 +314,110 @@ static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u
 	h->ts_ns[slot] = now;
 }
 
-/*
- * track_slow - everything but the fast path: creation, reopen and expiry,
- * the full state machine, counters, events, and the move to the
- * established map. f is the entry found (or NULL), in_flows where.
- */
-#define SLOW_IN_FLOWS	1
-#define SLOW_SIDE1	2
-#define SLOW_EGRESS	4	/* from the TC program */
-
-/*
- * A global function: the verifier checks it once on its own, instead of
- * once per path through the parsers, which keeps the program well inside
- * the verifier's complexity limit.
- */
-__noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flow_key *key,
-			  struct flow *f, __u32 where)
+/* slow_count - the SYN, SYN-ACK, RST and FIN counters and the SYN accounting. */
+static __always_inline void slow_count(struct pkt_info *pi, struct xdpct_stats *st,
+				       const struct ct_result *res, __u8 cls, __u64 now)
 {
-	void *flows_map, *halfopen_map;
-	int in_flows = where & SLOW_IN_FLOWS;
-	__u8 side = (where & SLOW_SIDE1) ? 1 : 0;
-	struct ct_result res;
-	int created = 0, err;
-	__u32 zero = 0;
-	__u64 now;
-	__u8 cls, dir;
-
-	if (!pi || !st || !key)
-		return 0;
-	if (pi->family == 4) {
-		flows_map = &flows;
-		halfopen_map = &halfopen;
-	} else {
-		flows_map = &flows6;
-		halfopen_map = &halfopen6;
-	}
-	cls = ct_classify(pi->seg.flags);
-	now = now_precise();
-
-	if (f) {
-		__u8 state = f->ctl & CT_CTL_STATE_MASK;
-
-		if ((f->expires_ns && now >= f->expires_ns) || ct_is_reopen(state, cls)) {
-			/* this tuple's flow is over: report it, start anew */
-			emit_event(st, CT_EV_END, f, pi, side, NULL, now);
-			if (!bpf_map_delete_elem(in_flows ? flows_map : halfopen_map, key)) {
-				if (in_flows)
-					st->flows_deleted++;
-				else
-					st->halfopen_deleted++;
-			}
-			st->flows_reopened++;
-			f = NULL;
-		}
-	}
-	if (!f) {
-		struct flow *nf = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (!nf)
-			return 0;
-		ct_flow_init(nf, side, cls);
-		err = bpf_map_update_elem(halfopen_map, key, nf, BPF_NOEXIST);
-		if (err && err != -EEXIST_) {
-			st->insert_failed++;
-			return 0;
-		}
-		f = bpf_map_lookup_elem(halfopen_map, key);
-		if (!f) {
-			st->insert_failed++;
-			return 0;
-		}
-		in_flows = 0;
-		if (!err) {
-			created = 1;
-			st->flows_created++;
-		}
-	}
-
-	dir = ct_flow_dir(f->ctl, side);
-	/* which hook, unless both directions come through XDP by design */
-	ct_track(f, &pi->seg, dir,
-		 replay_mode || mirror_mode ? 0 :
-		 (where & SLOW_EGRESS) ? CT_HOOK_EGRESS : CT_HOOK_INGRESS,
-		 now, timeout_ns, &res);
-
 	if (cls == CT_CLASS_SYN) {
 		st->syn_pkts++;
-		if (res.syn_retx)
+		if (res->syn_retx)
 			st->syn_retransmits++;
 		else
 			syn_dst_bump(pi->daddr, pi->dport, pi->family, CT_CLASS_SYN, now);
-		syn_src_bump(pi->saddr, pi->family, now);
+		sk_count(pi->saddr, pi->family, now);
 	} else if (cls == CT_CLASS_SYNACK) {
 		st->synack_pkts++;
-		if (res.synack_retx)
+		if (res->synack_retx)
 			st->synack_retransmits++;
-		else if (!res.synack_bad)
+		else if (!res->synack_bad)
 			syn_dst_bump(pi->saddr, pi->sport, pi->family, CT_CLASS_SYNACK, now);
 	} else if (cls == CT_CLASS_RST) {
 		st->rst_pkts++;
 	} else if (cls == CT_CLASS_FIN) {
 		st->fin_pkts++;
 	}
-	/* a handshake counts, and its ISNs are believed, only if its two
-	 * directions came through two hooks: one host forging both sides
-	 * can neither feed the ISN verdicts nor look like a flash crowd */
-	if (res.completed && ct_two_way(f, res.ctl)) {
-		const __be32 *orig = dir == CT_DIR_ORIG ? pi->saddr : pi->daddr;
-		const __be32 *resp = dir == CT_DIR_ORIG ? pi->daddr : pi->saddr;
-
-		st->handshakes_completed++;
-		syn_dst_bump(resp, dir == CT_DIR_ORIG ? pi->dport : pi->sport, pi->family, 3, now);
-		host_isn_record(orig, pi->family, f->dir[CT_DIR_ORIG].isn, now);
-		host_isn_record(resp, pi->family, f->dir[CT_DIR_RESP].isn, now);
-	}
-	if (res.verdict == CT_VERDICT_INVALID)
+	if (res->verdict == CT_VERDICT_INVALID)
 		st->invalid_pkts++;
+}
+
+/*
+ * slow_handshake - a handshake counts, and its ISNs are believed, only if
+ * its two directions came through two hooks: one host forging both sides
+ * can neither feed the ISN verdicts nor look like a flash crowd.
+ */
+static __always_inline void slow_handshake(struct pkt_info *pi, struct xdpct_stats *st,
+					   const struct flow *f, __u8 dir, __u64 now)
+{
+	const __be32 *orig = dir == CT_DIR_ORIG ? pi->saddr : pi->daddr;
+	const __be32 *resp = dir == CT_DIR_ORIG ? pi->daddr : pi->saddr;
+
+	st->handshakes_completed++;
+	syn_dst_bump(resp, dir == CT_DIR_ORIG ? pi->dport : pi->sport, pi->family, 3, now);
+	host_isn_record(orig, pi->family, f->dir[CT_DIR_ORIG].isn, now);
+	host_isn_record(resp, pi->family, f->dir[CT_DIR_RESP].isn, now);
+}
+
+/*
+ * track_slow - everything but the fast path: expiry and reopen, creation in
+ * the SYN cache, the full state machine, counters, events, and the one move
+ * to the established map. f is the established entry found, or NULL.
+ */
+#define SLOW_SIDE1	2
+#define SLOW_EGRESS	4	/* from the TC program */
+
+static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st,
+				     union flow_key *key, struct flow *f, __u32 where, __u8 v6)
+{
+	void *flows_map = v6 ? (void *)&flows6 : (void *)&flows;
+	__u8 side = (where & SLOW_SIDE1) ? 1 : 0;
+	__u8 cls = ct_classify(pi->seg.flags);
+	struct hc_slot4 *s = NULL;
+	struct ct_result res;
+	struct hc_ref ref;
+	int created = 0;
+	__u32 gen = 0;
+	__u64 now;
+	__u8 dir;
+
+	hc_locate(&ref, key, v6);
+	if (!f) {
+		s = hc_find(&ref, key, &gen);
+		if (s)
+			f = &s->flow;
+	}
+	now = fl_precise(f, cls, f ? ct_flow_dir(f->ctl, side) : 0) ? now_precise() : now_coarse();
+	if (f && fl_over(f, cls, now)) {
+		/* this tuple's flow is over: report it, start anew */
+		emit_event(st, CT_EV_END, f, pi, side, NULL, now);
+		st->flows_reopened++;
+		if (s) {
+			if (hc_restart(s, &gen, side, cls)) {
+				st->halfopen_races++;
+				return 0;
+			}
+			st->halfopen_deleted++;
+			st->flows_created++;
+			created = 1;
+		} else {
+			if (!bpf_map_delete_elem(flows_map, key))
+				st->flows_deleted++;
+			f = NULL;
+		}
+	}
+	if (!f) {
+		s = hc_claim(&ref, key, st, side, cls, now, &gen);
+		if (!s)
+			return 0;
+		f = &s->flow;
+		created = 1;
+	}
+
+	dir = ct_flow_dir(f->ctl, side);
+	ct_track(f, &pi->seg, dir, fl_hook(replay_mode || mirror_mode, where & SLOW_EGRESS),
+		 now, timeout_ns, &res);
+	slow_count(pi, st, &res, cls, now);
+	if (res.completed && ct_two_way(f, res.ctl))
+		slow_handshake(pi, st, f, dir, now);
 
 	if (created)
 		emit_event(st, CT_EV_NEW, f, pi, side, &res, now);
@@ -491,17 +426,20 @@ __noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flo
 	else if (res.new_anomalies)
 		emit_event(st, CT_EV_ANOMALY, f, pi, side, &res, now);
 
-	if (!in_flows && ct_wants_flows(f, res.ctl)) {
-		struct flow *copy = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (!copy)
-			return 0;
-		__builtin_memcpy(copy, f, sizeof(*copy));
+	if (!s)
+		return 0;
+	if (READ_ONCE(s->gen) != gen) {
+		/* another CPU took the slot while this segment was applied */
+		st->halfopen_races++;
+		return 0;
+	}
+	if (fl_promote(f, res.ctl)) {
 		/* NOEXIST: if the other hook promoted it a moment ago, its
 		 * copy stands and this one is not counted twice */
-		err = bpf_map_update_elem(flows_map, key, copy, BPF_NOEXIST);
+		int err = bpf_map_update_elem(flows_map, key, f, BPF_NOEXIST);
+
 		if (!err || err == -EEXIST_) {
-			if (!bpf_map_delete_elem(halfopen_map, key))
+			if (hc_free(s, gen))
 				st->halfopen_deleted++;
 			if (!err)
 				st->flows_promoted++;
@@ -511,6 +449,31 @@ __noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flo
 	}
 	return 0;
 }
+
+/*
+ * Global functions: the verifier checks each once on its own, instead of
+ * once per path through the parsers, which keeps the program well inside
+ * the verifier's complexity limit. One per family, so each sees its own
+ * maps as constants (and has its own stack frame).
+ */
+__noinline int track_slow4(struct pkt_info *pi, struct xdpct_stats *st, union flow_key *key,
+			   struct flow *f, __u32 where)
+{
+	if (!pi || !st || !key)
+		return 0;
+	return slow_body(pi, st, key, f, where, 0);
+}
+
+__noinline int track_slow6(struct pkt_info *pi, struct xdpct_stats *st, union flow_key *key,
+			   struct flow *f, __u32 where)
+{
+	if (!pi || !st || !key)
+		return 0;
+	return slow_body(pi, st, key, f, where, 1);
+}
+
+#define track_slow(pi, st, key, f, where)					\
+	(v6 ? track_slow6(pi, st, key, f, where) : track_slow4(pi, st, key, f, where))
 
 /*
  * flow_key4_make - canonical IPv4 key; returns the sender's side (0/1).
@@ -565,22 +528,44 @@ decided:
 	return side;
 }
 
-/* track - look the flow up (established map first) and apply the segment. */
+/*
+ * track - look the flow up (established map first) and apply the segment.
+ * A flow picked up one-sided lives in the SYN cache until it is two-way;
+ * its in-order segments take the same fast path there.
+ */
 static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, void *flows_map,
-				  void *halfopen_map, union flow_key *key, __u8 side, __u32 egress)
+				  union flow_key *key, __u8 side, __u32 egress, __u8 v6)
 {
 	struct flow *f = bpf_map_lookup_elem(flows_map, key);
 	__u32 where = (side ? SLOW_SIDE1 : 0) | (egress ? SLOW_EGRESS : 0);
+	struct hc_slot4 *s;
+	struct hc_ref ref;
+	__u32 gen;
 
 	if (likely(f)) {
 		/* the fast path: one lookup, no helper call */
 		if (likely(ct_track_fast(f, &pi->seg, ct_flow_dir(f->ctl, side), now_coarse(),
 					 timeout_ns[CT_STATE_ESTABLISHED])))
 			return;
-		track_slow(pi, st, key, f, SLOW_IN_FLOWS | where);
+		track_slow(pi, st, key, f, where);
 		return;
 	}
-	track_slow(pi, st, key, bpf_map_lookup_elem(halfopen_map, key), where);
+	if (pi->seg.flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST))
+		goto slow;
+	hc_locate(&ref, key, v6);
+	s = hc_find(&ref, key, &gen);
+	/* the hook is checked: a one-sided pickup stays one-sided only if its
+	 * segments keep arriving through the hook they came through */
+	if (s && (s->flow.dir[ct_flow_dir(s->flow.ctl, side)].hooks ==
+		  fl_hook(replay_mode || mirror_mode, egress)) &&
+	    ct_track_fast(&s->flow, &pi->seg, ct_flow_dir(s->flow.ctl, side), now_coarse(),
+			  timeout_ns[CT_STATE_ESTABLISHED])) {
+		if (unlikely(READ_ONCE(s->gen) != gen))
+			st->halfopen_races++;
+		return;
+	}
+slow:
+	track_slow(pi, st, key, NULL, where);
 }
 
 /* xdpct_account - count a parsed frame and track it if it is TCP. */
@@ -606,9 +591,9 @@ static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struc
 	st->tcp++;
 	pi->seg.segs = segs ? segs : 1;
 	if (pi->family == 4)
-		track(pi, st, &flows, &halfopen, &k, flow_key4_make(&k.v4, pi), egress);
+		track(pi, st, &flows, &k, flow_key4_make(&k.v4, pi), egress, 0);
 	else
-		track(pi, st, &flows6, &halfopen6, &k, flow_key6_make(&k.v6, pi), egress);
+		track(pi, st, &flows6, &k, flow_key6_make(&k.v6, pi), egress, 1);
 }
 
 static __always_inline struct xdpct_stats *hook_stats(__u32 hook)
@@ -735,14 +720,53 @@ int xdpct_tc(struct __sk_buff *skb)
 	return TC_ACT_UNSPEC_;
 }
 
+/* Live SYN-cache slots, HC_COUNT_STEP a callback (bpf_loop runs at most 2^23). */
+#define HC_COUNT_STEP 16
+
+static long hc_count4(__u32 i, void *ctx)
+{
+	__s64 *n = ctx;
+	int j;
+
+	for (j = 0; j < HC_COUNT_STEP; j++) {
+		__u32 idx = i * HC_COUNT_STEP + j;
+		struct hc_slot4 *s = bpf_map_lookup_elem(&halfopen, &idx);
+
+		if (!s)
+			return 1;
+		*n += s->gen & HC_LIVE;
+	}
+	return 0;
+}
+
+static long hc_count6(__u32 i, void *ctx)
+{
+	__s64 *n = ctx;
+	int j;
+
+	for (j = 0; j < HC_COUNT_STEP; j++) {
+		__u32 idx = i * HC_COUNT_STEP + j;
+		struct hc_slot6 *s = bpf_map_lookup_elem(&halfopen6, &idx);
+
+		if (!s)
+			return 1;
+		*n += s->gen & HC_LIVE;
+	}
+	return 0;
+}
+
 /* xdpct_count - live entries per map, for exact eviction accounting. */
 SEC("syscall")
 int xdpct_count(void *ctx)
 {
+	__s64 n4 = 0, n6 = 0;
+
 	live_counts.flows = bpf_map_sum_elem_count((const struct bpf_map *)&flows);
 	live_counts.flows6 = bpf_map_sum_elem_count((const struct bpf_map *)&flows6);
-	live_counts.halfopen = bpf_map_sum_elem_count((const struct bpf_map *)&halfopen);
-	live_counts.halfopen6 = bpf_map_sum_elem_count((const struct bpf_map *)&halfopen6);
+	bpf_loop(hc_buckets4 * HC_WAYS / HC_COUNT_STEP + 1, hc_count4, &n4, 0);
+	bpf_loop(hc_buckets6 * HC_WAYS / HC_COUNT_STEP + 1, hc_count6, &n6, 0);
+	live_counts.halfopen = n4;
+	live_counts.halfopen6 = n6;
 	return 0;
 }
 

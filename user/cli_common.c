@@ -195,8 +195,8 @@ long gc_expired(const struct xdpct_fds *fds)
 
 	fl = gc_map(fds->flows, sizeof(struct flow_key4), now) +
 	     gc_map(fds->flows6, sizeof(struct flow_key6), now);
-	ho = gc_map(fds->halfopen, sizeof(struct flow_key4), now) +
-	     gc_map(fds->halfopen6, sizeof(struct flow_key6), now);
+	ho = halfopen_expire(fds->halfopen, 4, now, NULL, NULL, NULL) +
+	     halfopen_expire(fds->halfopen6, 6, now, NULL, NULL, NULL);
 	gc_add(fds->gc, (__u64)fl, (__u64)ho);
 	return fl + ho;
 }

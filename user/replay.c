@@ -196,6 +196,19 @@ static int sweep_cb(const void *key, const void *val, void *ctx)
 	return sw->err;
 }
 
+/* sweep_ho_cb - an expired flow of the SYN cache, freed after this call. */
+static int sweep_ho_cb(int family, const void *key, const struct flow *f, bool ho, void *ctx)
+{
+	struct sweep *sw = ctx;
+	struct flow_view v;
+
+	(void)ho;
+	flow_view_fill(&v, family, key, f, 0, sw->now);
+	v.ended = true;
+	v.expired = false;
+	return flow_vec_push(sw->fv, &v);
+}
+
 /*
  * sweep_expired - move the flows whose timeout passed by capture time now
  * out of the maps into fv, as the live tracker's run does every second, so a
@@ -222,7 +235,12 @@ static int sweep_expired(const struct xdpct_fds *fds, __u64 now, struct flow_vec
 	for (i = 0; i < ARRAY_SIZE(maps) && !err; i++) {
 		struct sweep sw = { fv, maps[i].fd, maps[i].family, now, 0, 0 };
 
-		err = map_walk(maps[i].fd, maps[i].key_size, sizeof(struct flow), sweep_cb, &sw);
+		if (maps[i].halfopen)
+			sw.deleted = halfopen_expire(maps[i].fd, maps[i].family, now, sweep_ho_cb,
+						     &sw, &err);
+		else
+			err = map_walk(maps[i].fd, maps[i].key_size, sizeof(struct flow),
+				       sweep_cb, &sw);
 		if (!err)
 			err = sw.err;
 		if (maps[i].halfopen)

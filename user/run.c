@@ -489,6 +489,7 @@ int cmd_events(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	install_stop_handlers();
+	events_reader_set(fds.bss, true);	/* the programs emit only with a reader */
 	pr_info("%s: streaming events; Ctrl-C stops", a.ifname);
 	next_tick = mono_ns() + MONITOR_TICK_MS * 1000000ull;
 	next_check = mono_ns() + NSEC_PER_SEC;
@@ -525,6 +526,7 @@ int cmd_events(int argc, char **argv)
 		if (ferror(stdout))
 			break;
 	}
+	events_reader_set(fds.bss, false);
 	monitor_free(&mon);
 	ring_buffer__free(rb);
 	close(lock_fd);

@@ -150,8 +150,7 @@ static int lookup(struct fuzz *z, const struct prot *p, struct flow *f, bool *in
 	if (!bpf_map_lookup_elem(fd, &p->key, f))
 		return 0;
 	*in_flows = false;
-	fd = p->family == 4 ? z->xdp.fds.halfopen : z->xdp.fds.halfopen6;
-	return bpf_map_lookup_elem(fd, &p->key, f) ? -ENOENT : 0;
+	return halfopen_lookup(&z->xdp.fds, p->family, &p->key, f) ? -ENOENT : 0;
 }
 
 /* run_xdp - one frame through xdpct_xdp; checks the verdict and the bytes. */

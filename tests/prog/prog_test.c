@@ -43,7 +43,7 @@
 #define MSEC		1000000ull
 /* replay clock origin: 2026-01-01 00:00:00 UTC */
 #define T0		(1767225600ull * SEC)
-#define TIMEOUT(st)	(default_timeout_s[st] * SEC)
+#define TIMEOUT(st)	(default_timeout_ns[st])
 #define FRAME_MAX	4096
 #define TC_ACT_UNSPEC_	(-1)
 
@@ -51,14 +51,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* Default state timeouts in seconds: nf_conntrack's, as bpf/xdpct.bpf.c sets them. */
-static const __u64 default_timeout_s[CT_STATE_COUNT] = {
-	[CT_STATE_NONE] = 120,		[CT_STATE_SYN_SENT] = 120,
-	[CT_STATE_SYN_RECV] = 60,	[CT_STATE_ESTABLISHED] = 432000,
-	[CT_STATE_FIN_WAIT] = 120,	[CT_STATE_CLOSE_WAIT] = 60,
-	[CT_STATE_LAST_ACK] = 30,	[CT_STATE_TIME_WAIT] = 120,
-	[CT_STATE_CLOSE] = 10,		[CT_STATE_SYN_SENT2] = 120,
-};
+/* Default state timeouts (flow.h), as the BPF programs are loaded with. */
+static const __u64 default_timeout_ns[CT_STATE_COUNT] = CT_TIMEOUTS_DEFAULT;
 
 /* The seed-notes §1 vector. */
 #define V_CLI		"192.168.1.116"
@@ -142,6 +136,7 @@ static int load(struct tctx *t, bool replay)
 	if (err)
 		return err;
 	t->replay = replay;
+	t->ld.skel->bss->ev_reader = 1;	/* events are checked: a reader is there */
 	t->xdp_fd = bpf_program__fd(t->ld.skel->progs.xdpct_xdp);
 	t->tc_fd = replay ? -1 : bpf_program__fd(t->ld.skel->progs.xdpct_tc);
 	return 0;
@@ -330,8 +325,8 @@ decided:
 static int key_lookup(struct tctx *t, int family, const void *key, struct flow *f, int *where)
 {
 	int fl = family == 4 ? t->ld.fds.flows : t->ld.fds.flows6;
-	int ho = family == 4 ? t->ld.fds.halfopen : t->ld.fds.halfopen6;
 	struct flow tmp;
+	int err;
 
 	*where = IN_NONE;
 	memset(f, 0, sizeof(*f));
@@ -339,12 +334,13 @@ static int key_lookup(struct tctx *t, int family, const void *key, struct flow *
 		*where |= IN_FLOWS;
 	else if (errno != ENOENT)
 		FAIL("lookup in flows: %s", strerror(errno));
-	if (!bpf_map_lookup_elem(ho, key, &tmp)) {
+	err = halfopen_lookup(&t->ld.fds, family, key, &tmp);
+	if (!err) {
 		if (!*where)
 			*f = tmp;
 		*where |= IN_HALFOPEN;
-	} else if (errno != ENOENT) {
-		FAIL("lookup in halfopen: %s", strerror(errno));
+	} else if (err != -ENOENT) {
+		FAIL("lookup in halfopen: %s", strerror(-err));
 	}
 	return 0;
 }
@@ -395,8 +391,8 @@ static int want_maps(struct tctx *t, int fl4, int fl6, int ho4, int ho6)
 {
 	EQ("entries in flows", map_count(t->ld.fds.flows, sizeof(struct flow_key4)), fl4);
 	EQ("entries in flows6", map_count(t->ld.fds.flows6, sizeof(struct flow_key6)), fl6);
-	EQ("entries in halfopen", map_count(t->ld.fds.halfopen, sizeof(struct flow_key4)), ho4);
-	EQ("entries in halfopen6", map_count(t->ld.fds.halfopen6, sizeof(struct flow_key6)), ho6);
+	EQ("entries in halfopen", halfopen_count(t->ld.fds.halfopen, 4), ho4);
+	EQ("entries in halfopen6", halfopen_count(t->ld.fds.halfopen6, 6), ho6);
 	return 0;
 }
 
@@ -536,7 +532,8 @@ static const struct {
 	SF(flows_promoted), SF(flows_reopened), SF(halfopen_deleted), SF(flows_deleted),
 	SF(syn_pkts), SF(synack_pkts), SF(syn_retransmits), SF(synack_retransmits),
 	SF(handshakes_completed), SF(rst_pkts), SF(fin_pkts), SF(invalid_pkts),
-	SF(events_sent), SF(events_dropped), SF(insert_failed),
+	SF(events_sent), SF(events_dropped), SF(insert_failed), SF(halfopen_evicted),
+	SF(halfopen_races),
 };
 #undef SF
 _Static_assert(sizeof(struct xdpct_stats) ==
@@ -1219,9 +1216,9 @@ static int truncate_all(struct tctx *t, const struct pkt_spec *s, int (*reason)(
 		snprintf(what, sizeof(what), "flows after a %d-byte cut",
 			 l);
 		EQ(what, map_count(t->ld.fds.flows, sizeof(struct flow_key4)) +
-			 map_count(t->ld.fds.halfopen, sizeof(struct flow_key4)) +
+			 halfopen_count(t->ld.fds.halfopen, 4) +
 			 map_count(t->ld.fds.flows6, sizeof(struct flow_key6)) +
-			 map_count(t->ld.fds.halfopen6, sizeof(struct flow_key6)), 0);
+			 halfopen_count(t->ld.fds.halfopen6, 6), 0);
 	}
 	TRY(want_stats(t, &want, NULL));
 	TRY(want_no_flows(t));
