@@ -101,10 +101,26 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
+# prog_test: the harness, the runner and every tests/prog/test_AREA.c (harness.h).
+# PROG_AREAS orders the TAP output; an area not listed runs after them.
+PROG_AREAS := handshakes bytes not_tracked anomalies endings tc_keys
+PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
+PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
+PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h
+HARNESS_OBJS := $(OUTPUT)/tests/prog/harness.o $(OUTPUT)/tests/prog/checks.o
 PROG_TEST := $(OUTPUT)/tests/prog_test
-$(PROG_TEST): tests/prog/prog_test.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
+$(OUTPUT)/tests/prog:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/tests/prog/%.o: tests/prog/%.c $(PROG_HDRS) $(SKEL) $(SHARED_H) $(wildcard user/*.h) \
+			  | $(OUTPUT)/tests/prog
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Itests/prog -c $< -o $@
+
+$(PROG_TEST): $(OUTPUT)/tests/prog/prog_test.o $(HARNESS_OBJS) \
+	      $(patsubst tests/prog/%.c,$(OUTPUT)/tests/prog/%.o,$(PROG_AREA_SRCS)) $(UNIT_LIB_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(XCFLAGS) $^ $(LDLIBS) -o $@
 
 GEN := $(OUTPUT)/tests/gen
 $(GEN): tests/gen.c | $(OUTPUT)/tests
@@ -112,9 +128,9 @@ $(GEN): tests/gen.c | $(OUTPUT)/tests
 	$(Q)$(CC) $(XCFLAGS) $< -o $@
 
 FUZZ := $(OUTPUT)/tests/fuzz
-$(FUZZ): tests/prog/fuzz.c tests/prog/pkt.h $(UNIT_LIB_OBJS) $(SKEL) | $(OUTPUT)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Itests/prog $< $(UNIT_LIB_OBJS) $(LDLIBS) -o $@
+$(FUZZ): $(OUTPUT)/tests/prog/fuzz.o $(HARNESS_OBJS) $(UNIT_LIB_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(XCFLAGS) $^ $(LDLIBS) -o $@
 
 unit: $(UNIT_TESTS)
 

@@ -65,6 +65,16 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	expect_exit cli_missing_iface 1 "$XDPCT" run xdpct-none0
 	expect_exit cli_show_not_attached 1 "$XDPCT" show xdpct-none0
 	expect_exit cli_detach_not_attached 1 "$XDPCT" detach xdpct-none0
+	# on a machine where bpffs is not mounted yet: a verb that only reads or
+	# removes pins does not mount it (nothing can be attached without it)
+	no_bpffs() {
+		unshare -m --propagation private sh -c 'mount -t tmpfs none /sys/fs/bpf || exit 4
+			"$@"; rc=$?
+			[ "$(stat -f -c %T /sys/fs/bpf)" = tmpfs ] || { echo "bpffs was mounted" >&2; exit 3; }
+			exit $rc' sh "$@"
+	}
+	expect_exit cli_detach_no_bpffs 1 no_bpffs "$XDPCT" detach xdpct-none0
+	expect_exit cli_show_no_bpffs 1 no_bpffs "$XDPCT" show xdpct-none0
 elif [ "${CI:-}" = true ]; then
 	fail cli_nonroot "not root or no setpriv: the unprivileged cases did not run"
 else

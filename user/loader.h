@@ -4,6 +4,11 @@
  * loader.h - load the BPF object, attach it to an interface (XDP ingress,
  * TC egress), pin its maps under /sys/fs/bpf/xdpct/IFACE/, and undo all of
  * that again, also for a process that died without cleaning up.
+ *
+ * loader.c: options, checks, bpffs, the skeleton (ld_opts_init .. ld_load);
+ * attach.c: ld_prepare, ld_attach, ld_detach_self, ld_detach_iface;
+ * pins.c: the pin directory and its table (pins.h), ld_stale,
+ * ld_open_pinned, ld_list_ifaces.
  */
 #ifndef XDPCT_LOADER_H
 #define XDPCT_LOADER_H
@@ -97,7 +102,11 @@ int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta 
 /* ld_list_ifaces - interfaces with xdpct pins; returns the count. */
 int ld_list_ifaces(char (*names)[IF_NAMESIZE], int max);
 
-/* ld_ensure_bpffs - mount bpffs on /sys/fs/bpf if it is not. 0 or -errno. */
+/*
+ * ld_ensure_bpffs - mount bpffs on /sys/fs/bpf if it is not. 0 or -errno.
+ * Only for the verbs that attach (run, attach): without bpffs nothing can be
+ * attached, so a verb that reads or removes pins has nothing to mount it for.
+ */
 int ld_ensure_bpffs(void);
 
 /* ld_require_root - one clear line and -EPERM when not root. */

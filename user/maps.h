@@ -15,6 +15,7 @@ struct xdpct_fds {
 	int stats, syn_dst, syn_src, events, meta, detector, gc, host_isn;
 	int count_prog;		/* xdpct_count, or -1 */
 	int bss;		/* the .bss map (live_counts), or -1 */
+	int config;		/* the .rodata map: the knobs loaded with (pinned only) */
 };
 
 void fds_init(struct xdpct_fds *fds);

@@ -21,29 +21,14 @@
  * The seed is printed first; the same seed replays the same frames.
  * Output: TAP lines ("ok - ..."); exit 0 if all hold.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
-#include "xdpct.skel.h"
-#include "flow.h"
-#include "tcp_fsm.h"
-#include "loader.h"
-#include "maps.h"
-#include "pkt.h"
+#include "harness.h"
 #include "util.h"
 
-#define FRAME_MAX 1600
+#define FUZZ_FRAME_MAX 1600
 #define PROTECTED 8
-#define XDP_PASS_ 2
-#define TC_ACT_UNSPEC_ (-1)
-#define T0 (1764115200ull * NSEC_PER_SEC)
+#define FUZZ_T0 (1764115200ull * NSEC_PER_SEC)
 
 static __u64 rng_state;
 
@@ -111,65 +96,36 @@ static void spec_addrs(struct pkt_spec *s, int family, int i, bool reverse)
 /* key_of - the canonical key of a spec's tuple, as the BPF program builds it. */
 static void key_of(const struct pkt_spec *s, union flow_key *k)
 {
-	__be16 sp = htons(s->sport), dp = htons(s->dport);
-	int c;
-
-	memset(k, 0, sizeof(*k));
-	if (s->family == 4) {
-		__u32 a, b;
-
-		memcpy(&a, s->saddr, 4);
-		memcpy(&b, s->daddr, 4);
-		c = ntohl(a) > ntohl(b) || (a == b && s->sport > s->dport);
-		k->v4.addr[c] = a;
-		k->v4.addr[!c] = b;
-		k->v4.port[c] = sp;
-		k->v4.port[!c] = dp;
-	} else {
-		const __be32 *a = (const void *)s->saddr, *b = (const void *)s->daddr;
-		int i;
-
-		c = s->sport > s->dport;
-		for (i = 0; i < 4; i++)
-			if (a[i] != b[i]) {
-				c = ntohl(a[i]) > ntohl(b[i]);
-				break;
-			}
-		memcpy(k->v6.addr[c], s->saddr, 16);
-		memcpy(k->v6.addr[!c], s->daddr, 16);
-		k->v6.port[c] = sp;
-		k->v6.port[!c] = dp;
-	}
+	key_make(s->family, s->saddr, s->sport, s->daddr, s->dport, k);
 }
 
 static int lookup(struct fuzz *z, const struct prot *p, struct flow *f, bool *in_flows)
 {
-	int fd = p->family == 4 ? z->xdp.fds.flows : z->xdp.fds.flows6;
+	int where, err = flow_find(&z->xdp.fds, p->family, &p->key, f, &where);
 
-	*in_flows = true;
-	if (!bpf_map_lookup_elem(fd, &p->key, f))
-		return 0;
-	*in_flows = false;
-	return halfopen_lookup(&z->xdp.fds, p->family, &p->key, f) ? -ENOENT : 0;
+	if (err)
+		return err;
+	*in_flows = where & IN_FLOWS;
+	return where ? 0 : -ENOENT;
 }
 
 /* run_xdp - one frame through xdpct_xdp; checks the verdict and the bytes. */
 static int run_xdp(struct fuzz *z, const __u8 *buf, __u32 len, __u64 now)
 {
-	__u8 out[FRAME_MAX + 256];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
+	struct frame_result r;
+	int err;
 
 	z->xdp.skel->bss->replay_now_ns = now;
 	z->xdp.skel->bss->replay_wire_len = len;
-	if (bpf_prog_test_run_opts(z->xdp_fd, &o))
-		return -errno;	/* the kernel refused the input (e.g. < 14 bytes) */
+	err = frame_run(z->xdp_fd, buf, len, &r);
+	if (err)
+		return err;	/* the kernel refused the input (e.g. < 14 bytes) */
 	z->frames++;
-	if (o.retval != XDP_PASS_) {
+	if (r.retval != XDP_PASS) {
 		z->fail_verdict++;
 		note_failure(z, "XDP verdict is not XDP_PASS");
 	}
-	if (o.data_size_out != len || memcmp(out, buf, len)) {
+	if (r.changed) {
 		z->fail_changed++;
 		note_failure(z, "XDP changed the frame");
 	}
@@ -178,31 +134,19 @@ static int run_xdp(struct fuzz *z, const __u8 *buf, __u32 len, __u64 now)
 
 static void run_tc(struct fuzz *z, const __u8 *buf, __u32 len)
 {
-	__u8 out[FRAME_MAX + 256];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
+	struct frame_result r;
 
-	if (len < 14 || bpf_prog_test_run_opts(z->tc_fd, &o))
+	if (len < 14 || frame_run(z->tc_fd, buf, len, &r))
 		return;
 	z->tc_frames++;
-	if ((int)o.retval != TC_ACT_UNSPEC_) {
+	if ((int)r.retval != TC_ACT_UNSPEC_) {
 		z->fail_verdict++;
 		note_failure(z, "TC verdict is not TC_ACT_UNSPEC");
 	}
-	if (o.data_size_out != len || memcmp(out, buf, len)) {
+	if (r.changed) {
 		z->fail_changed++;
 		note_failure(z, "TC changed the frame");
 	}
-}
-
-static __u64 sum_malformed(const struct xdpct_stats *s)
-{
-	__u64 n = 0;
-	int i;
-
-	for (i = 0; i < MAL_MAX; i++)
-		n += s->malformed[i];
-	return n;
 }
 
 /*
@@ -219,7 +163,7 @@ static void after_frame(struct fuzz *z, int target)
 
 	if (stats_read(z->xdp.fds.stats, st))
 		return;
-	bad = sum_malformed(&st[HOOK_XDP]) + st[HOOK_XDP].non_tcp;
+	bad = mal_sum(&st[HOOK_XDP]) + st[HOOK_XDP].non_tcp;
 	tcp = st[HOOK_XDP].tcp;
 	created = st[HOOK_XDP].flows_created;
 	if (tcp > z->last_tcp) {
@@ -356,8 +300,8 @@ static void mutate(struct pkt_spec *s)
 /* setup - eight established flows (IPv4/IPv6, plain/VLAN/QinQ) to protect. */
 static int setup(struct fuzz *z)
 {
-	__u8 buf[FRAME_MAX];
-	__u64 now = T0;
+	__u8 buf[FUZZ_FRAME_MAX];
+	__u64 now = FUZZ_T0;
 	int i, len;
 
 	for (i = 0; i < PROTECTED; i++) {
@@ -427,11 +371,11 @@ int main(int argc, char **argv)
 		{ "tc-every", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	__u64 frames = 100000, tc_every = 8, seed = 20261126, now = T0 + NSEC_PER_SEC;
+	__u64 frames = 100000, tc_every = 8, seed = 20261126, now = FUZZ_T0 + NSEC_PER_SEC;
 	struct xdpct_stats st[HOOK_MAX], tst[HOOK_MAX];
 	struct ld_opts xo, to;
 	struct fuzz *z;
-	__u8 buf[FRAME_MAX];
+	__u8 buf[FUZZ_FRAME_MAX];
 	int c, i, ok_all = 1;
 	const char *names[] = { "fuzz_verdict_pass", "fuzz_frames_unchanged",
 				"fuzz_counters_add_up", "fuzz_no_flow_from_malformed",
@@ -451,7 +395,7 @@ int main(int argc, char **argv)
 	rng_state = seed;
 	if (geteuid() != 0) {
 		for (i = 0; i < 5; i++)
-			printf(getenv("CI") && !strcmp(getenv("CI"), "true") ?
+			printf(prog_ci() ?
 			       "not ok - %s # not root (CI must run it)\n" : "ok - %s # SKIP not root\n",
 			       names[i]);
 		return 0;
@@ -499,7 +443,7 @@ int main(int argc, char **argv)
 		now += 1000;
 		if (kind < 3) {
 			/* random bytes */
-			len = 14 + (int)rnd(FRAME_MAX - 14);
+			len = 14 + (int)rnd(FUZZ_FRAME_MAX - 14);
 			for (i = 0; i < len; i++)
 				buf[i] = (__u8)rnd64();
 			target = -1;
@@ -581,14 +525,14 @@ int main(int argc, char **argv)
 	CHECK("fuzz_frames_unchanged", !z->fail_changed, "%llu frames changed",
 	      (unsigned long long)z->fail_changed);
 	CHECK("fuzz_counters_add_up",
-	      st[HOOK_XDP].packets == st[HOOK_XDP].tcp + st[HOOK_XDP].non_tcp + sum_malformed(&st[HOOK_XDP]) &&
+	      st[HOOK_XDP].packets == st[HOOK_XDP].tcp + st[HOOK_XDP].non_tcp + mal_sum(&st[HOOK_XDP]) &&
 	      st[HOOK_XDP].packets == z->frames &&
-	      tst[HOOK_TC].packets == tst[HOOK_TC].tcp + tst[HOOK_TC].non_tcp + sum_malformed(&tst[HOOK_TC]) &&
+	      tst[HOOK_TC].packets == tst[HOOK_TC].tcp + tst[HOOK_TC].non_tcp + mal_sum(&tst[HOOK_TC]) &&
 	      tst[HOOK_TC].packets == z->tc_frames,
 	      "xdp packets %llu tcp %llu non_tcp %llu malformed %llu (frames %llu); tc packets %llu",
 	      (unsigned long long)st[HOOK_XDP].packets, (unsigned long long)st[HOOK_XDP].tcp,
 	      (unsigned long long)st[HOOK_XDP].non_tcp,
-	      (unsigned long long)sum_malformed(&st[HOOK_XDP]), (unsigned long long)z->frames,
+	      (unsigned long long)mal_sum(&st[HOOK_XDP]), (unsigned long long)z->frames,
 	      (unsigned long long)tst[HOOK_TC].packets);
 	CHECK("fuzz_no_flow_from_malformed", !z->fail_created, "%llu malformed frames created flows",
 	      (unsigned long long)z->fail_created);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """compare.py - xdpct's replay of Zeek's test traces against the conn.log
-rows Zeek's own test suite expects (../shared/oracle/zeek/expected.tsv).
+rows Zeek's own test suite expects (tests/zeek/oracle/expected.tsv).
 
   compare.py ORACLE_DIR XDPCT KNOWN_GAPS
 

@@ -5,9 +5,10 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
-ORACLE=${ZEEK_ORACLE:-$here/../../../shared/oracle/zeek}
+# the repository's own copy of the oracle (tests/zeek/oracle/, see its LICENSE)
+ORACLE=${ZEEK_ORACLE:-$here/oracle}
 if [ ! -r "$ORACLE/expected.tsv" ]; then
-	skip zeek_conformance "no oracle at $ORACLE (../shared beside the clone)"
+	skip zeek_conformance "no oracle at $ORACLE"
 	exit 0
 fi
 need_root zeek_conformance || exit 0
