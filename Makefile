@@ -103,7 +103,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
 
 # prog_test: the harness, the runner and every tests/prog/test_AREA.c (harness.h).
 # PROG_AREAS orders the TAP output; an area not listed runs after them.
-PROG_AREAS := handshakes bytes not_tracked anomalies endings tc_keys
+PROG_AREAS := handshakes bytes not_tracked anomalies endings tc_keys datapath
 PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
 PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
 PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h
