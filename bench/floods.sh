@@ -20,7 +20,7 @@ BENCH=$ROOT/bench/.output/bench
 fl_on() {
 	case $1 in
 	a) ;;
-	x | xs) in_s "$XDPCT" attach "$IF_S" --mode native >/dev/null ;;
+	x | xs) in_s "$XDPCT" attach "$IF_S" --mode native ${XOPTS:-} >/dev/null ;;
 	slot | ref) in_s "$BENCH" xdp-attach "$IF_S" "xdp_$1" ;;
 	c) config_on c ;;
 	esac

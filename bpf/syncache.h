@@ -52,12 +52,14 @@ struct {
 	__type(value, struct hc_slot6);
 } halfopen6 SEC(".maps");
 
-/* Where a key lives in the store; filled by hc_locate. */
+/* Where a key lives in the store; filled by hc_locate, the victim by hc_find. */
 struct hc_ref {
 	void *map;
 	__u32 base;	/* first slot of the bucket */
 	__u32 hash;
+	__u32 vgen;	/* the victim's gen when hc_find saw it */
 	__u8 v6;
+	__u8 victim;	/* way a new flow would take, HC_WAYS: none free */
 };
 
 static __always_inline void hc_locate(struct hc_ref *r, const union flow_key *key, __u8 v6)
@@ -102,51 +104,22 @@ static __always_inline struct hc_slot4 *hc_slot(const struct hc_ref *r, __u32 wa
 
 /*
  * hc_find - the slot holding key, or NULL; *gen gets the generation seen.
- * (IPv6 slots are read through the IPv4 type: gen, hash and flow sit at the
- * same offsets, and the key compare stays inside the IPv6 value.)
+ * The same pass picks the way a new flow would take (r->victim): a free
+ * one, else the one closest to expiry. (IPv6 slots are read through the
+ * IPv4 type: gen, hash, exp and flow sit at the same offsets, and the key
+ * compare stays inside the IPv6 value.)
  */
-static __always_inline struct hc_slot4 *hc_find(const struct hc_ref *r, const union flow_key *key,
+static __always_inline struct hc_slot4 *hc_find(struct hc_ref *r, const union flow_key *key,
 						__u32 *gen)
 {
-	int i;
-
-#pragma unroll
-	for (i = 0; i < HC_WAYS; i++) {
-		struct hc_slot4 *s = hc_slot(r, i);
-		__u32 g;
-
-		if (!s)
-			return NULL;
-		g = READ_ONCE(s->gen);
-		if ((g & (HC_LIVE | HC_BUSY)) == HC_LIVE && s->hash == r->hash &&
-		    hc_key_eq(s, key, r->v6)) {
-			*gen = g;
-			return s;
-		}
-	}
-	return NULL;
-}
-
-/*
- * hc_claim - a slot of key's bucket for a new flow: a free one, else the one
- * closest to expiry (an expired one is a deletion, a live one an eviction).
- * Returns the slot, published with a fresh record, or NULL if another CPU
- * claimed it first.
- */
-static __always_inline struct hc_slot4 *hc_claim(const struct hc_ref *r, const union flow_key *key,
-						 struct xdpct_stats *st, __u8 side, __u8 cls,
-						 __u64 now, __u32 *gen)
-{
-	struct hc_slot4 *victim = NULL;
 	__u64 best = ~0ull;
-	__u32 vg = 0;
 	int i;
 
+	r->victim = HC_WAYS;
 #pragma unroll
 	for (i = 0; i < HC_WAYS; i++) {
 		struct hc_slot4 *s = hc_slot(r, i);
 		__u32 g;
-		__u64 exp;
 
 		if (!s)
 			return NULL;
@@ -154,17 +127,41 @@ static __always_inline struct hc_slot4 *hc_claim(const struct hc_ref *r, const u
 		if (g & HC_BUSY)
 			continue;
 		if (!(g & HC_LIVE)) {
-			victim = s;
-			vg = g;
-			break;
+			if (best) {
+				best = 0;
+				r->victim = i;
+				r->vgen = g;
+			}
+			continue;
 		}
-		exp = s->flow.expires_ns;
-		if (exp < best) {
-			best = exp;
-			victim = s;
-			vg = g;
+		if (s->hash == r->hash && hc_key_eq(s, key, r->v6)) {
+			*gen = g;
+			return s;
+		}
+		if (s->exp < best) {
+			best = s->exp;
+			r->victim = i;
+			r->vgen = g;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * hc_claim - the way hc_find picked for a new flow (an expired flow there
+ * is a deletion, a live one an eviction). Returns the slot, published with
+ * a fresh record, or NULL if another CPU claimed it first.
+ */
+static __always_inline struct hc_slot4 *hc_claim(const struct hc_ref *r, const union flow_key *key,
+						 struct xdpct_stats *st, __u8 side, __u8 cls,
+						 __u64 now, __u32 *gen)
+{
+	struct hc_slot4 *victim;
+	__u32 vg = r->vgen;
+
+	if (r->victim >= HC_WAYS)
+		goto lost;
+	victim = hc_slot(r, r->victim);
 	if (!victim)
 		goto lost;
 	if (__sync_val_compare_and_swap(&victim->gen, vg, vg | HC_BUSY) != vg)
@@ -181,6 +178,7 @@ static __always_inline struct hc_slot4 *hc_claim(const struct hc_ref *r, const u
 	else
 		__builtin_memcpy(&victim->key, &key->v4, sizeof(key->v4));
 	fl_start(&victim->flow, side, cls);
+	victim->exp = 0;
 	*gen = ((vg + HC_GEN_STEP) & ~HC_BUSY) | HC_LIVE;
 	WRITE_ONCE(victim->gen, *gen);
 	st->flows_created++;

@@ -379,8 +379,8 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 	__u64 now;
 	__u8 dir;
 
-	hc_locate(&ref, key, v6);
 	if (!f) {
+		hc_locate(&ref, key, v6);
 		s = hc_find(&ref, key, &gen);
 		if (s)
 			f = &s->flow;
@@ -402,6 +402,10 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 			if (!bpf_map_delete_elem(flows_map, key))
 				st->flows_deleted++;
 			f = NULL;
+			/* the new flow starts in the SYN cache: find its way */
+			hc_locate(&ref, key, v6);
+			if (hc_find(&ref, key, &gen))
+				ref.victim = HC_WAYS;	/* a copy is there already: a race */
 		}
 	}
 	if (!f) {
@@ -433,6 +437,7 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 		st->halfopen_races++;
 		return 0;
 	}
+	s->exp = f->expires_ns;
 	if (fl_promote(f, res.ctl)) {
 		/* NOEXIST: if the other hook promoted it a moment ago, its
 		 * copy stands and this one is not counted twice */
@@ -562,6 +567,8 @@ static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, v
 			  timeout_ns[CT_STATE_ESTABLISHED])) {
 		if (unlikely(READ_ONCE(s->gen) != gen))
 			st->halfopen_races++;
+		else
+			s->exp = s->flow.expires_ns;
 		return;
 	}
 slow:

@@ -277,6 +277,8 @@ struct xdpct_stats {
 struct hc_slot4 {
 	__u32 gen;		/* HC_LIVE | HC_BUSY | generation, changed by CAS */
 	__u32 hash;		/* hc_hash of key */
+	__u64 exp;		/* flow.expires_ns as last written: the victim choice
+				 * reads gen, hash and exp from one cache line */
 	struct flow flow;
 	struct flow_key4 key;
 	__u32 pad;
@@ -285,6 +287,7 @@ struct hc_slot4 {
 struct hc_slot6 {
 	__u32 gen;
 	__u32 hash;
+	__u64 exp;
 	struct flow flow;
 	struct flow_key6 key;
 	__u32 pad;

@@ -7,6 +7,8 @@
  * the per-source SYN sketch naming the heavy sources of a flood of random
  * ones while the per-victim counts stay exact.
  */
+#include <arpa/inet.h>
+
 #include "harness.h"
 
 #define SMALL_CACHE	16	/* 4 buckets of HC_WAYS */
@@ -181,11 +183,12 @@ static int t_sketch_top_sources(struct tctx *t)
 		FAIL("syn_src_top gave %d sources", n);
 	for (i = 0; i < 3; i++) {
 		__u8 a[16] = {};
-		char what[64];
 
 		pkt_ip4(a, heavy[i]);
-		snprintf(what, sizeof(what), "top source %d is %s", i, heavy[i]);
-		EQ(what, !memcmp(top[i].key.addr, a, 4) && top[i].key.family == 4, 1);
+		if (memcmp(top[i].key.addr, a, 4) || top[i].key.family != 4)
+			FAIL("top source %d is %s (%llu SYNs), not %s; %d listed", i,
+			     inet_ntoa(*(struct in_addr *)top[i].key.addr),
+			     (unsigned long long)top[i].syns, heavy[i], n);
 		if (top[i].syns < (__u64)count[i] || top[i].syns > (__u64)count[i] * 105 / 100)
 			FAIL("%s: estimate %llu for %d SYNs", heavy[i],
 			     (unsigned long long)top[i].syns, count[i]);
