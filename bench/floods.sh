@@ -11,9 +11,8 @@
 #      BPF ns per connection (both programs' run time / handshakes_completed).
 # Sets FL_* variables that run.sh prints and writes to results.json.
 
-FLOOD_N=${FLOOD_N:-1000000}
+FLOOD_N=${FLOOD_N:-500000}
 FLOOD_ROUNDS=${FLOOD_ROUNDS:-3}
-NGINX_ROUNDS=${NGINX_ROUNDS:-3}
 NGINX_SECS=${NGINX_SECS:-4}
 BENCH=$ROOT/bench/.output/bench
 
@@ -42,57 +41,29 @@ fl_send() {
 }
 xdp_id() { ip -n "$NS_S" link show "$IF_S" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
 prog_stat() { bpftool prog show id "$1" -j | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"'; }
-# fl_prog CONFIG KIND: ns per run of the interface's XDP program under KIND
-fl_prog() {
+# fl_prog_on KIND: ns per run of the interface's XDP program under KIND
+fl_prog_on() {
 	local id a b
-	fl_on "$1" || return 1
-	fl_send "$2" 20000	# warm up: tables and caches as under a long flood
+	fl_send "$1" 20000	# warm up: tables and caches as under a long flood
 	sysctl -qw kernel.bpf_stats_enabled=1
 	id=$(xdp_id)
 	a=$(prog_stat "$id")
-	fl_send "$2" "$FLOOD_N"
+	fl_send "$1" "$FLOOD_N"
 	b=$(prog_stat "$id")
 	sysctl -qw kernel.bpf_stats_enabled=0
-	fl_off "$1"
 	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
 		printf "%.1f", (y[2] > x[2] ? (y[1] - x[1]) / (y[2] - x[2]) : 0) }'
 }
-# fl_busy CONFIG KIND: busy CPU ns per frame on CPU $CPU
-fl_busy() {
+# fl_busy_on KIND: busy CPU ns per frame on CPU $CPU
+fl_busy_on() {
 	local b0 b1
-	fl_on "$1" || return 1
-	fl_send "$2" 20000
+	fl_send "$1" 20000
 	b0=$(busy_jiffies)
-	fl_send "$2" "$FLOOD_N"
+	fl_send "$1" "$FLOOD_N"
 	b1=$(busy_jiffies)
-	fl_off "$1"
 	awk -v b=$((b1 - b0)) -v hz="$hz" -v n="$FLOOD_N" 'BEGIN { printf "%.1f", b * 1e9 / hz / n }'
 }
 fl_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
-
-# --- 1. the programs' own time per frame ---------------------------------------
-declare -A fp
-for ((r = 1; r <= FLOOD_ROUNDS; r++)); do
-	for k in syn:x syn:slot ack:x ack:slot streams:x streams:ref; do
-		fp[$k]="${fp[$k]:-} $(fl_prog "${k#*:}" "${k%%:*}")"
-	done
-done
-FL_SYN_X=$(least "${fp[syn:x]}"); FL_SYN_SLOT=$(least "${fp[syn:slot]}")
-FL_ACK_X=$(least "${fp[ack:x]}"); FL_ACK_SLOT=$(least "${fp[ack:slot]}")
-FL_STR_X=$(least "${fp[streams:x]}"); FL_STR_REF=$(least "${fp[streams:ref]}")
-
-# --- 2. whole-path busy CPU per frame ----------------------------------------------
-declare -A fb
-for ((r = 1; r <= FLOOD_ROUNDS; r++)); do
-	for k in syn:a syn:x syn:c ack:a ack:x ack:c; do
-		fb[$k]="${fb[$k]:-} $(fl_busy "${k#*:}" "${k%%:*}")"
-	done
-done
-for k in syn ack; do
-	a=$(least "${fb[$k:a]}"); x=$(least "${fb[$k:x]}"); c=$(least "${fb[$k:c]}")
-	declare "FL_${k^^}_BUSY=$a $x $c $(awk -v a="$a" -v x="$x" -v c="$c" \
-		'BEGIN { printf "%.1f %.1f %.2f", x - a, c - a, (c - a > 0 ? (x - a) / (c - a) : 0) }')"
-done
 
 # --- 3. nginx + wrk, Connection: close -----------------------------------------------
 NG=$(mktemp -d)
@@ -114,15 +85,15 @@ cat >"$NG/nginx.conf" <<-EOF
 EOF
 FL_NGINX=""
 if command -v nginx >/dev/null && command -v wrk >/dev/null; then
+	FL_NGINX=yes
 	bg_s nginx -c "$NG/nginx.conf" -p "$NG"
 	NGINX_PID=$BG_PID
 	wait_for 5 in_s ss -Htln "sport = :8081"
-	# wrk_round CONFIG: requests/s; xs (xdpct with bpf_stats on, its own round
+	# wrk_on CONFIG (attached): requests/s; xs (xdpct with bpf_stats on, its own round
 	# so the stats' overhead stays out of x's requests/s) adds "ns/conn
 	# handshakes logged anomalies"
-	wrk_round() {
-		local out rps logged0 logged1 hs0 hs1 ids t0 t1 xi ti an
-		fl_on "$1" || return 1
+	wrk_on() {
+		local out rps logged0 logged1 hs0 hs1 t0 t1 xi ti an ns
 		if [ "$1" = xs ]; then
 			sysctl -qw kernel.bpf_stats_enabled=1
 			xi=$(in_s bpftool map dump pinned /sys/fs/bpf/xdpct/$IF_S/meta -j | jq '.[0].formatted.value.xdp_prog_id')
@@ -141,28 +112,70 @@ if command -v nginx >/dev/null && command -v wrk >/dev/null; then
 			sysctl -qw kernel.bpf_stats_enabled=0
 			an=$(in_s "$XDPCT" show "$IF_S" --json | jq -r 'select(.resp_port == 8081 and
 				(.anomalies | length) > 0) | .anomalies[]' | sort | uniq -c | xargs)
-			echo "$rps $(awk -v a="$t0" -v b="$t1" -v h=$((hs1 - hs0)) 'BEGIN { split(a, x, " ");
-				split(b, y, " "); printf "%.0f", h ? (y[1] - x[1] + y[3] - x[3]) / h : 0 }') \
-				$((hs1 - hs0)) $((logged1 - logged0)) ${an:-none}"
+			ns=$(awk -v a="$t0" -v b="$t1" -v h=$((hs1 - hs0)) 'BEGIN { split(a, x, " ");
+				split(b, y, " "); printf "%.0f", (h ? (y[1] - x[1] + y[3] - x[3]) / h : 0) }')
+			echo "$rps $ns $((hs1 - hs0)) $((logged1 - logged0)) ${an:-none}"
 		else
 			echo "$rps"
 		fi
-		fl_off "$1"
 	}
-	declare -A ng
-	for ((r = 1; r <= NGINX_ROUNDS; r++)); do
-		for c in a x c xs; do
-			m=$(wrk_round $c)
-			ng[$c]="${ng[$c]:-} ${m%% *}"
-			[ "$c" = xs ] && ng[xd]="${ng[xd]:-}|${m#* }"
-		done
+fi
+# Grouped by configuration within each round, so xdpct is loaded (and
+# verified, ~20 s on a loaded VM) once a round: its flood rows, its busy CPU
+# rows and its nginx rounds share one attachment.
+# --- 1. the programs' own time per frame, 2. whole-path busy CPU ---------------
+declare -A fp fb ng
+round_x() {	# every xdpct figure of one round, one attachment
+	local k id a b m
+	fl_on x || return 1
+	for k in syn ack streams; do
+		fp[$k:x]="${fp[$k:x]:-} $(fl_prog_on "$k")"
 	done
-	kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null
+	for k in syn ack; do
+		fb[$k:x]="${fb[$k:x]:-} $(fl_busy_on "$k")"
+	done
+	if [ -n "$FL_NGINX" ]; then
+		m=$(wrk_on x)
+		ng[x]="${ng[x]:-} $m"
+		m=$(wrk_on xs)
+		ng[xd]="${ng[xd]:-}|${m#* }"
+	fi
+	fl_off x
+}
+round_other() {
+	local c=$1 k
+	fl_on "$c" || return 1
+	case $c in
+	slot) for k in syn ack; do fp[$k:slot]="${fp[$k:slot]:-} $(fl_prog_on "$k")"; done ;;
+	ref) fp[streams:ref]="${fp[streams:ref]:-} $(fl_prog_on streams)" ;;
+	a | c)
+		for k in syn ack; do fb[$k:$c]="${fb[$k:$c]:-} $(fl_busy_on "$k")"; done
+		[ -n "$FL_NGINX" ] && ng[$c]="${ng[$c]:-} $(wrk_on "$c")"
+		;;
+	esac
+	fl_off "$c"
+}
+for ((r = 1; r <= FLOOD_ROUNDS; r++)); do
+	round_other a
+	round_x
+	round_other c
+	round_other slot
+	round_other ref
+done
+[ -n "$FL_NGINX" ] && { kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; }
+FL_SYN_X=$(least "${fp[syn:x]}"); FL_SYN_SLOT=$(least "${fp[syn:slot]}")
+FL_ACK_X=$(least "${fp[ack:x]}"); FL_ACK_SLOT=$(least "${fp[ack:slot]}")
+FL_STR_X=$(least "${fp[streams:x]}"); FL_STR_REF=$(least "${fp[streams:ref]}")
+for k in syn ack; do
+	a=$(least "${fb[$k:a]}"); x=$(least "${fb[$k:x]}"); c=$(least "${fb[$k:c]}")
+	declare "FL_${k^^}_BUSY=$a $x $c $(awk -v a="$a" -v x="$x" -v c="$c" \
+		'BEGIN { printf "%.1f %.1f %.2f", x - a, c - a, (c - a > 0 ? (x - a) / (c - a) : 0) }')"
+done
+if [ -n "$FL_NGINX" ]; then
 	# the most of the rounds: noise only ever takes requests away
 	most() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | tail -1; }
 	FL_NG_A=$(most "${ng[a]}"); FL_NG_X=$(most "${ng[x]}"); FL_NG_C=$(most "${ng[c]}")
 	FL_NG_XD=${ng[xd]#|}
 	FL_NG_NS=$(tr '|' '\n' <<<"$FL_NG_XD" | awk '{ print $1 }' | sort -n | head -1)
-	FL_NGINX=yes
 fi
 rm -rf "$NG"

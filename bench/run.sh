@@ -137,7 +137,7 @@ printf '  %-46s %8s   (%s of nf_conntrack'"'"'s)\n' "    xdpct's program beyond 
 	"$(awk -v o="$pown" -v c="$ct" 'BEGIN { printf "%.3f", (c > 0 ? o / c : 0) }')"
 
 echo
-echo "FLOODS AND SHORT CONNECTIONS ON THE WIRE (least of $FLOOD_ROUNDS runs of $FLOOD_N frames)"
+echo "FLOODS AND SHORT CONNECTIONS ON THE WIRE (least of $FLOOD_ROUNDS runs of $FLOOD_N frames, load average $(cut -d' ' -f1 /proc/loadavg))"
 echo "  XDP run time per frame (kernel.bpf_stats_enabled), xdpct beside its reference:"
 printf '  %-46s %8s %8s %7s\n' "" xdpct ref ratio
 printf '  %-46s %8s %8s %6sx   (target <= 2)\n' "spoofed SYN flood vs one array slot" "$FL_SYN_X" "$FL_SYN_SLOT" "$(fl_ratio "$FL_SYN_X" "$FL_SYN_SLOT")"
@@ -146,14 +146,14 @@ printf '  %-46s %8s %8s %6sx   (target <= 1.3)\n' "64 one-sided ACK streams vs p
 echo "  whole-path busy CPU ns per frame: nothing, xdpct, nf_conntrack; xdpct's and nf_conntrack's cost, ratio:"
 printf '  %-46s %s\n' "spoofed SYN flood" "$FL_SYN_BUSY" "random-source ACK flood" "$FL_ACK_BUSY"
 if [ -n "$FL_NGINX" ]; then
-	echo "  nginx 2 KB files, wrk -c8 Connection: close, most of $NGINX_ROUNDS rounds of ${NGINX_SECS}s (requests/s):"
+	echo "  nginx 2 KB files, wrk -c8 Connection: close, most of $FLOOD_ROUNDS rounds of ${NGINX_SECS}s (requests/s):"
 	printf '  %-46s %8s\n' "nothing attached" "$FL_NG_A" "xdpct" "$FL_NG_X" "nf_conntrack (ct state rule)" "$FL_NG_C"
 	printf '  %-46s %8s   (target <= half of nf_conntrack'"'"'s)\n' "loss with xdpct" \
 		"$(awk -v a="$FL_NG_A" -v x="$FL_NG_X" 'BEGIN { printf "%.1f%%", (a - x) * 100 / a }')"
 	printf '  %-46s %8s\n' "loss with nf_conntrack" \
 		"$(awk -v a="$FL_NG_A" -v c="$FL_NG_C" 'BEGIN { printf "%.1f%%", (a - c) * 100 / a }')"
 	printf '  %-46s %8s   (target <= 1500)\n' "xdpct BPF ns per connection (least)" "$FL_NG_NS"
-	echo "  per bpf_stats round: ns/connection, handshakes counted, requests nginx logged, anomalies:"
+	echo "  per bpf_stats round: ns/connection, handshakes counted, requests nginx logged (wrk keeps 8 open), anomalies:"
 	tr '|' '\n' <<<"$FL_NG_XD" | sed 's/^/    /'
 else
 	echo "  nginx or wrk missing (make bench installs nginx-light and wrk): no short-connection row"
