@@ -7,7 +7,7 @@
 #   make bench      per-packet cost and scale, as ratios (results in bench-out/)
 #   make fuzz       the long packet fuzzer (1,000,000+ frames)
 #   make sanitize   the CLI and unit tests under ASan + UBSan
-#   make install    /usr/local/sbin/xdpct
+#   make install    binary, man page, systemd unit, bash completion (PREFIX, DESTDIR)
 #   make vmlinux    regenerate the committed vmlinux/vmlinux.h
 #   V=1             show full commands
 
@@ -29,11 +29,15 @@ XCFLAGS := $(CFLAGS) -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D
 	$(EXTRA_CFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-Wno-unused-parameter -Wno-sign-compare -Wno-pass-failed
-LDLIBS := -lbpf -lelf -lz -lpcap -lm
+LDLIBS := -lbpf -lelf -lz -lpcap -lm -lncurses -ltinfo
+# flow export and metrics: libfixbuf (IPFIX), libmicrohttpd (HTTP), nettle (SHA-1)
+EXPORT_PKGS := libfixbuf libmicrohttpd nettle
+LDLIBS += $(shell pkg-config --libs $(EXPORT_PKGS) 2>/dev/null)
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h include/flow_life.h
+SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h include/ct_history.h \
+	include/ct_window.h include/ct_inspect.h include/ct_account.h include/flow_life.h
 BPF_OBJ := $(OUTPUT)/xdpct.bpf.o
 SKEL := $(OUTPUT)/xdpct.skel.h
 
@@ -79,12 +83,25 @@ $(OUTPUT)/user/%.o: user/%.c $(SKEL) $(SHARED_H) $(wildcard user/*.h) | $(OUTPUT
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -c $< -o $@
 
+$(OUTPUT)/user/ipfix.o: XCFLAGS += $(shell pkg-config --cflags libfixbuf 2>/dev/null)
+
 xdpct: $(USER_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(XCFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The unit's ExecStart/ExecStop name the installed binary: PREFIX is written in.
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: xdpct
 	install -D -m 0755 xdpct $(DESTDIR)$(PREFIX)/sbin/xdpct
+	install -D -m 0644 man/xdpct.8 $(DESTDIR)$(MANDIR)/man8/xdpct.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/xdpct|$(PREFIX)/sbin/xdpct|g' systemd/xdpct@.service \
+		> $(DESTDIR)$(UNITDIR)/xdpct@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xdpct@.service
+	install -D -m 0644 completion/xdpct.bash $(DESTDIR)$(BASHCOMPDIR)/xdpct
 
 vmlinux:
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > vmlinux/vmlinux.h
@@ -97,7 +114,7 @@ deps:
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 UNIT_LIB_OBJS := $(filter-out $(OUTPUT)/user/xdpct.o,$(USER_OBJS))
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) $(wildcard bpf/*.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
@@ -108,6 +125,12 @@ PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
 PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
 PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h
 HARNESS_OBJS := $(OUTPUT)/tests/prog/harness.o $(OUTPUT)/tests/prog/checks.o
+# flow export's C tests (tests/export/), run by the export layer
+EXPORT_TESTS := $(patsubst tests/export/%.c,$(OUTPUT)/tests/%,$(wildcard tests/export/test_*.c))
+$(OUTPUT)/tests/%: tests/export/%.c $(UNIT_LIB_OBJS) $(SHARED_H) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XCFLAGS) $(INCLUDES) -Iuser -Ivmlinux $< $(UNIT_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
 PROG_TEST := $(OUTPUT)/tests/prog_test
 $(OUTPUT)/tests/prog:
 	$(Q)mkdir -p $@
@@ -134,7 +157,7 @@ $(FUZZ): $(OUTPUT)/tests/prog/fuzz.o $(HARNESS_OBJS) $(UNIT_LIB_OBJS)
 
 unit: $(UNIT_TESTS)
 
-TEST_DEPS := xdpct $(UNIT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
+TEST_DEPS := xdpct $(UNIT_TESTS) $(EXPORT_TESTS) $(PROG_TEST) $(FUZZ) $(GEN) $(OUTPUT)/xdp_pass.bpf.o
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)

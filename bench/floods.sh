@@ -63,7 +63,7 @@ fl_busy_on() {
 	b1=$(busy_jiffies)
 	awk -v b=$((b1 - b0)) -v hz="$hz" -v n="$FLOOD_N" 'BEGIN { printf "%.1f", b * 1e9 / hz / n }'
 }
-fl_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+fl_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # --- 3. nginx + wrk, Connection: close -----------------------------------------------
 NG=$(mktemp -d)

@@ -15,6 +15,18 @@
 #ifndef VLAN_MAX_DEPTH
 #define VLAN_MAX_DEPTH		2	/* 802.1Q and 802.1ad (QinQ) */
 #endif
+/*
+ * VLAN 0 (priority-tagged, 802.1p) tags: __netif_receive_skb_core strips
+ * each one (vlan_do_receive finds no device for VID 0) and goes on, so they
+ * do not count against VLAN_MAX_DEPTH; up to VLAN_MAX_TAGS tags in all (the
+ * verifier's budget for the inlined parser).
+ */
+#ifndef VLAN_MAX_TAGS
+#define VLAN_MAX_TAGS		3
+#endif
+/* Linux walks any number of extension headers; beyond this many (the
+ * verifier's budget for the inlined parser), a frame is counted as
+ * ipv6_ext_too_deep. */
 #ifndef IPV6_EXT_MAX_CHAIN
 #define IPV6_EXT_MAX_CHAIN	6
 #endif
@@ -78,11 +90,20 @@ struct pkt_info {
 	__u8 family;		/* 4 or 6 */
 	__u8 opt_len;		/* SYN: TCP option bytes to read, at opt_off */
 	__u16 opt_off;
+	__u16 ip_opt_off;	/* IPv4 options the hook checks (ip_options_compile) */
+	__u8 ip_opt_len;
+	__u16 l4_off;		/* TCP header offset */
+	__u32 l4_len;		/* TCP header + payload bytes (for its checksum) */
 	struct ct_pkt seg;
 };
 
+/* parse_frame flags */
+#define PARSE_F_GSO	1	/* a GSO/TSO super-packet: IPv4 tot_len 0 means "the rest" */
+#define PARSE_F_CSUM	2	/* verify the IPv4 header checksum (XDP ingress, live) */
+
 /*
- * parse_eth - Ethernet, up to VLAN_MAX_DEPTH VLAN tags, and an MPLS label
+ * parse_eth - Ethernet, up to VLAN_MAX_DEPTH VLAN tags (and priority tags,
+ * VLAN_MAX_TAGS tags in all), and an MPLS label
  * stack of up to MPLS_MAX_LABELS labels. Sets the inner EtherType (network
  * order; 0 if not IP) and returns 0, or a malformed code.
  */
@@ -90,21 +111,23 @@ static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be1
 {
 	struct ethhdr *eth = c->pos;
 	struct vlan_hdr_ *vh;
+	int i, tags = 0;
 	__be16 p;
-	int i;
 
 	if (unlikely((void *)(eth + 1) > data_end))
 		return MALFORMED(MAL_ETH_TRUNCATED);
 	p = eth->h_proto;
 	c->pos = eth + 1;
 #pragma unroll
-	for (i = 0; i < VLAN_MAX_DEPTH; i++) {
+	for (i = 0; i < VLAN_MAX_TAGS; i++) {
 		if (p != bpf_htons(ETH_P_8021Q_) && p != bpf_htons(ETH_P_8021AD_) &&
 		    p != bpf_htons(ETH_P_QINQ1_))
 			break;
 		vh = c->pos;
 		if (unlikely((void *)(vh + 1) > data_end))
 			return MALFORMED(MAL_VLAN_TRUNCATED);
+		if ((vh->tci & bpf_htons(0x0fff)) && unlikely(++tags > VLAN_MAX_DEPTH))
+			return MALFORMED(MAL_VLAN_TOO_DEEP);
 		p = vh->proto;
 		c->pos = vh + 1;
 	}
@@ -143,14 +166,58 @@ static __always_inline int parse_eth(struct hdr_cursor *c, void *data_end, __be1
 	return 0;
 }
 
+/* csum_fold64 - a one's complement sum of 32-bit words folded to 16 bits. */
+static __always_inline __u16 csum_fold64(__u64 sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
 /*
- * parse_ipv4 - IPv4 header with any valid IHL. l3_len is the number of
- * bytes from this header to the end of the frame (for TC: of the skb, which
- * may be longer than the linear data). Sets *l4_len to the IP payload length.
- * Returns PARSE_TCP, PARSE_NON_TCP, PARSE_FRAGMENT or a malformed code.
+ * ipv4_csum_ok - the header checksum of a 20-byte header holds (ip_rcv_core
+ * drops the frame on ip_fast_csum() != 0). A header with options is the
+ * hook's to check (ipv4_hdr_csum_ok on a copy), so that no loop over packet
+ * pointers multiplies the verifier's paths.
+ */
+static __always_inline int ipv4_csum_ok(const struct iphdr *iph)
+{
+	const __u32 *w = (const __u32 *)iph;
+
+	return csum_fold64((__u64)w[0] + w[1] + w[2] + w[3] + w[4]) == 0xffff;
+}
+
+/* ipv4_hdr_csum_ok - the same for a header of hlen bytes (20..60) in b. */
+static __always_inline int ipv4_hdr_csum_ok(const __u8 *b, __u32 hlen)
+{
+	__u64 sum = 0;
+	__u32 i, j;
+
+	for (i = 0; i < 15; i++) {
+		if (i * 4 >= hlen)
+			break;
+		j = (i * 4) & 63;
+		/* the word as it lies in memory, whatever the host's order */
+		sum += (__u32)b[j] | (__u32)b[j + 1] << 8 | (__u32)b[j + 2] << 16 |
+		       (__u32)b[j + 3] << 24;
+	}
+	return csum_fold64(sum) == 0xffff;
+}
+
+/*
+ * parse_ipv4 - IPv4 header with any valid IHL, decided as ip_rcv_core
+ * does: version, IHL, the header checksum, the total length. l3_len is the
+ * number of bytes from this header to the end of the frame (for TC: of the
+ * skb, which may be longer than the linear data). tot_len 0 is iph_totlen()'s
+ * case: the length of a GSO TCP packet (PARSE_F_GSO) is the skb's; for any
+ * other frame 0 is shorter than the header, and the host drops it. Options
+ * are left to the hook (pi->ip_opt_len). Sets *l4_len to the IP payload
+ * length. Returns PARSE_TCP, PARSE_NON_TCP, PARSE_FRAGMENT or a malformed code.
  */
 static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u32 l3_len,
-				      struct pkt_info *pi, __u32 *l4_len)
+				      struct pkt_info *pi, __u32 *l4_len, __u32 flags)
 {
 	struct iphdr *iph = c->pos;
 	__u32 hlen, tot;
@@ -166,10 +233,12 @@ static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u3
 	if (unlikely((void *)iph + hlen > data_end))
 		return MALFORMED(MAL_IPV4_TRUNCATED);
 	tot = bpf_ntohs(iph->tot_len);
-	if (tot == 0 && l3_len > 0xffff)
-		tot = l3_len;	/* BIG TCP super-packet on TC egress */
+	if (unlikely(tot == 0) && (flags & PARSE_F_GSO) && iph->protocol == IPPROTO_TCP_)
+		tot = l3_len;	/* iph_totlen(): TSO / IPv4 BIG TCP super-packet */
 	if (unlikely(tot < hlen || tot > l3_len))
 		return MALFORMED(MAL_IPV4_BAD_LENGTH);
+	if (unlikely((flags & PARSE_F_CSUM) && hlen == sizeof(*iph) && !ipv4_csum_ok(iph)))
+		return MALFORMED(MAL_IPV4_BAD_CSUM);
 	/* every fragment, the first too: a RST or FIN the host may never
 	 * reassemble must not end a flow (counted in "fragments", passed) */
 	if (unlikely(iph->frag_off & bpf_htons(0x3fff)))
@@ -181,16 +250,45 @@ static __always_inline int parse_ipv4(struct hdr_cursor *c, void *data_end, __u3
 	pi->daddr[0] = iph->daddr;
 	pi->saddr[1] = pi->saddr[2] = pi->saddr[3] = 0;
 	pi->daddr[1] = pi->daddr[2] = pi->daddr[3] = 0;
+	if (unlikely(hlen > sizeof(*iph))) {
+		pi->ip_opt_off = (void *)(iph + 1) - c->data;
+		pi->ip_opt_len = hlen - sizeof(*iph);
+	}
 	*l4_len = tot - hlen;
 	pi->seg.ip_len = tot;
 	c->pos = (void *)iph + hlen;
 	return PARSE_TCP;
 }
 
+struct ipv6_rt_hdr_ {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 type;
+	__u8 segments_left;
+};
+
+#define IPV6_RT_RPL_	3	/* RPL source route (RFC 6554) */
+#define IPV6_RT_SRH_	4	/* segment routing header (RFC 8754) */
+
 /*
- * parse_ipv6 - IPv6 header, then hop-by-hop, routing, destination-options,
- * AH and fragment headers, at most IPV6_EXT_MAX_CHAIN of them.
- * Returns as parse_ipv4.
+ * ipv6_rt_dropped - the host drops this routing header (ipv6_rthdr_rcv):
+ * an SRH or RPL header unless seg6_enabled / rpl_seg_enabled (both 0 by
+ * default; ipv6_srh_rcv checks before segments_left), and any other type
+ * with segments left (RH0 is gone, a type 2 is only for Mobile IPv6).
+ */
+static __always_inline int ipv6_rt_dropped(const struct ipv6_rt_hdr_ *rh)
+{
+	return rh->type == IPV6_RT_SRH_ || rh->type == IPV6_RT_RPL_ || rh->segments_left;
+}
+
+/*
+ * parse_ipv6 - IPv6 header, then hop-by-hop, routing, destination-options
+ * and fragment headers, at most IPV6_EXT_MAX_CHAIN of them, decided as the
+ * host does: hop-by-hop only first (ipv6_rcv parses it there; later, next
+ * header 0 has no handler: dropped), routing headers by ipv6_rt_dropped, AH
+ * dropped (xfrm finds no SA: xdpct cannot know one; README). The options
+ * inside hop-by-hop and destination headers are not checked (README's
+ * known limits). Returns as parse_ipv4.
  */
 static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u32 l3_len,
 				      struct pkt_info *pi, __u32 *l4_len)
@@ -227,12 +325,23 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 			nh = fh->nexthdr;
 			len = sizeof(*fh);
 		} else if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ ||
-			   nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_AH_) {
+			   nh == IPPROTO_DSTOPTS_) {
 			if (unlikely((void *)(oh + 1) > data_end))
 				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
-			len = nh == IPPROTO_AH_ ? ((__u32)oh->hdrlen + 2) * 4 :
-						  ((__u32)oh->hdrlen + 1) * 8;
+			if (unlikely(nh == IPPROTO_HOPOPTS_ && i > 0))
+				return MALFORMED(MAL_IPV6_HBH_NOT_FIRST);
+			if (nh == IPPROTO_ROUTING_) {
+				struct ipv6_rt_hdr_ *rh = c->pos;
+
+				if (unlikely((void *)(rh + 1) > data_end))
+					return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
+				if (unlikely(ipv6_rt_dropped(rh)))
+					return MALFORMED(MAL_IPV6_ROUTING);
+			}
+			len = ((__u32)oh->hdrlen + 1) * 8;
 			nh = oh->nexthdr;
+		} else if (unlikely(nh == IPPROTO_AH_)) {
+			return MALFORMED(MAL_IPV6_AH);
 		} else {
 			break;
 		}
@@ -243,6 +352,8 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 		if (unlikely(c->pos > data_end))
 			return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 	}
+	if (nh == IPPROTO_HOPOPTS_ && i > 0)
+		return MALFORMED(MAL_IPV6_HBH_NOT_FIRST);
 	if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ ||
 	    nh == IPPROTO_AH_ || nh == IPPROTO_FRAGMENT_)
 		return MALFORMED(MAL_IPV6_EXT_TOO_DEEP);
@@ -257,6 +368,75 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 }
 
 /*
+ * IPv4 options, decided as ip_options_compile (a received frame: unknown
+ * options pass) and ip_rcv_options: a malformed list drops the frame
+ * (ipv4_bad_options), and so does a source route (LSRR, SSRR) unless
+ * accept_source_route (ipv4_source_route; the hook passes the knob).
+ * CIPSO is dropped too: cipso_v4_validate needs a DOI the host defined.
+ */
+struct ip_opts {
+	__u8 b[64];		/* the options (40 at most); indexes masked with 63 */
+	__u32 len;
+};
+
+static __always_inline int ipv4_opts_walk(const struct ip_opts *o, int accept_srr)
+{
+	__u32 off = 0, len = o->len, srr = 0, rr = 0, ts = 0;
+
+	if (len > 40)
+		return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+	while (off < len) {
+		__u8 kind = o->b[off & 63], olen, ptr, fl;
+
+		if (kind == 0)		/* end of list */
+			break;
+		if (kind == 1) {	/* NOP */
+			off++;
+			continue;
+		}
+		if (off + 2 > len)
+			return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+		olen = o->b[(off + 1) & 63];
+		if (olen < 2 || off + olen > len)
+			return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+		ptr = o->b[(off + 2) & 63];
+		fl = o->b[(off + 3) & 63];
+		switch (kind) {
+		case 131:		/* LSRR */
+		case 137:		/* SSRR */
+			if (olen < 3 || ptr < 4 || srr++)
+				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			break;
+		case 7:			/* record route */
+			if (rr++ || olen < 3 || ptr < 4 || (ptr <= olen && ptr + 3 > olen))
+				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			break;
+		case 68:		/* timestamp */
+			if (ts++ || olen < 4 || ptr < 5)
+				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			if (ptr <= olen) {
+				if (ptr + 3 > olen ||
+				    (((fl & 0xf) == 1 || (fl & 0xf) == 3) && ptr + 7 > olen))
+					return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			} else if ((fl & 0xf) != 3 && (fl >> 4) == 15) {
+				return MALFORMED(MAL_IPV4_BAD_OPTIONS);	/* overflow */
+			}
+			break;
+		case 148:		/* router alert */
+			if (olen < 4)
+				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+			break;
+		case 134:		/* CIPSO */
+			return MALFORMED(MAL_IPV4_BAD_OPTIONS);
+		}
+		off += olen;
+	}
+	if (srr && !accept_srr)
+		return MALFORMED(MAL_IPV4_SOURCE_ROUTE);
+	return 0;
+}
+
+/*
  * TCP options of a SYN, copied off the packet with bpf_{xdp,skb}_load_bytes
  * by the hook, then walked by tcp_opts_wscale_walk: no loop over packet
  * pointers, which would multiply the verifier's paths by every layout.
@@ -268,11 +448,13 @@ struct tcp_opts {
 
 /*
  * tcp_opts_wscale_walk - the window scale option in o, or CT_WSCALE_NONE.
+ * As tcp_parse_options, the last one counts (each overwrites snd_wscale).
  * off only grows, so the verifier sees at most TCP_OPT_MAX_LEN loop states.
  */
 static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
 {
 	__u32 off = 0, len = o->len;
+	__u8 ws = CT_WSCALE_NONE;
 
 	if (len > TCP_OPT_MAX_LEN)
 		len = TCP_OPT_MAX_LEN;
@@ -289,10 +471,10 @@ static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
 		if (olen < 2 || off + olen > len)
 			break;
 		if (kind == 3 && olen == 3)
-			return o->b[(off + 2) & 63];
+			ws = o->b[(off + 2) & 63];
 		off += olen;
 	}
-	return CT_WSCALE_NONE;
+	return ws;
 }
 
 /*
@@ -323,6 +505,8 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 	pi->seg.len = l4_len - hlen;
 	pi->seg.wscale = CT_WSCALE_NONE;
 	pi->seg.csum_bad = 0;
+	pi->l4_off = (void *)th - c->data;
+	pi->l4_len = l4_len;
 	if ((flags & TCP_FL_SYN) && hlen > sizeof(*th)) {
 		/* the hook reads the options (see tcp_opt_wscale) */
 		pi->opt_off = (void *)(th + 1) - c->data;
@@ -333,11 +517,12 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 
 /*
  * parse_frame - Ethernet to TCP. frame_len is the full frame length (may
- * exceed data_end - data on TC). Returns enum parse_result or malformed;
- * for PARSE_TCP every field of *pi is written.
+ * exceed data_end - data on TC, or in a multi-buffer XDP frame); flags
+ * PARSE_F_*. Returns enum parse_result or malformed; for PARSE_TCP every
+ * field of *pi is written.
  */
 static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_len,
-				       struct pkt_info *pi)
+				       struct pkt_info *pi, __u32 flags)
 {
 	struct hdr_cursor c = { .pos = data, .data = data };
 	__u32 l3_off, l3_len, l4_len = 0;
@@ -346,6 +531,8 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 
 	pi->opt_len = 0;
 	pi->opt_off = 0;
+	pi->ip_opt_len = 0;
+	pi->ip_opt_off = 0;
 
 	ret = parse_eth(&c, data_end, &proto);
 	if (ret < 0)
@@ -354,15 +541,26 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 	if (unlikely(l3_off > frame_len))
 		return MALFORMED(MAL_ETH_TRUNCATED);
 	l3_len = frame_len - l3_off;
-	if (proto == bpf_htons(ETH_P_IP_))
-		ret = parse_ipv4(&c, data_end, l3_len, pi, &l4_len);
-	else if (proto == bpf_htons(ETH_P_IPV6_))
+	if (proto == bpf_htons(ETH_P_IP_)) {
+		ret = parse_ipv4(&c, data_end, l3_len, pi, &l4_len, flags);
+	} else if (proto == bpf_htons(ETH_P_IPV6_)) {
 		ret = parse_ipv6(&c, data_end, l3_len, pi, &l4_len);
-	else
+	} else {
 		return PARSE_NON_TCP;
+	}
 	if (ret != PARSE_TCP)
 		return ret;
 	return parse_tcp(&c, data_end, l4_len, pi);
+}
+
+/* l2_not_host - the frame is for a group (multicast or broadcast) MAC:
+ * eth_type_trans() makes it PACKET_MULTICAST/BROADCAST, and tcp_v4_rcv /
+ * tcp_v6_rcv discard any segment that is not PACKET_HOST. */
+static __always_inline int l2_not_host(const void *data, const void *data_end)
+{
+	const __u8 *d = data;
+
+	return (void *)(d + 1) <= data_end && (d[0] & 1);
 }
 
 #endif /* XDPCT_PARSE_H */

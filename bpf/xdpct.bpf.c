@@ -37,6 +37,7 @@ int ct_account_g(struct flow *f, const struct ct_pkt *p, struct ct_work *w,
 #include "flow_life.h"
 #include "syncache.h"
 #include "synsketch.h"
+#include "hook_parse.h"
 
 #define NSEC_PER_SEC	FL_NSEC_PER_SEC
 #define TC_ACT_UNSPEC_	(-1)
@@ -286,9 +287,13 @@ static __always_inline void syn_dst_bump(const __be32 *addr, __be16 port, __u8 f
 	v->last_ns = now;
 }
 
-/* host_isn_record - remember an ISN the sending host chose. */
-static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u32 isn,
-					    __u64 now)
+/*
+ * host_isn_record - remember an ISN the sending host chose, with a hash of
+ * the connection's 4-tuple (the same either way round; a rare collision only
+ * drops a sample): the verdict takes one ISN per 4-tuple.
+ */
+static __always_inline void host_isn_record(const __be32 *addr, const struct pkt_info *pi,
+					    __u32 isn, __u64 now)
 {
 	struct syn_src_key k = {};
 	struct host_isn *h;
@@ -296,7 +301,7 @@ static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u
 	__u64 slot;
 
 	__builtin_memcpy(k.addr, addr, 16);
-	k.family = family;
+	k.family = pi->family;
 	h = bpf_map_lookup_elem(&host_isn, &k);
 	if (!h) {
 		struct host_isn *z = bpf_map_lookup_elem(&scratch_host, &zero);
@@ -312,6 +317,10 @@ static __always_inline void host_isn_record(const __be32 *addr, __u8 family, __u
 	slot = __sync_fetch_and_add(&h->count, 1) & (XDPCT_HOST_ISN_SLOTS - 1);
 	h->isn[slot] = isn;
 	h->ts_ns[slot] = now;
+	h->tuple[slot] = (pi->saddr[0] ^ pi->saddr[1] ^ pi->saddr[2] ^ pi->saddr[3] ^
+			  pi->daddr[0] ^ pi->daddr[1] ^ pi->daddr[2] ^ pi->daddr[3] ^
+			  (pi->sport ^ pi->dport) ^ ((__u32)(__u16)(pi->sport + pi->dport) << 16)) *
+			 0x9e3779b1u;
 }
 
 /* slow_count - the SYN, SYN-ACK, RST and FIN counters and the SYN accounting. */
@@ -353,8 +362,8 @@ static __always_inline void slow_handshake(struct pkt_info *pi, struct xdpct_sta
 
 	st->handshakes_completed++;
 	syn_dst_bump(resp, dir == CT_DIR_ORIG ? pi->dport : pi->sport, pi->family, 3, now);
-	host_isn_record(orig, pi->family, f->dir[CT_DIR_ORIG].isn, now);
-	host_isn_record(resp, pi->family, f->dir[CT_DIR_RESP].isn, now);
+	host_isn_record(orig, pi, f->dir[CT_DIR_ORIG].isn, now);
+	host_isn_record(resp, pi, f->dir[CT_DIR_RESP].isn, now);
 }
 
 /*
@@ -613,10 +622,39 @@ static __always_inline struct xdpct_stats *hook_stats(__u32 hook)
  * global function, verified once, so the many header layouts it accepts do
  * not multiply the paths the verifier walks.
  */
+/* xdp_parse_flags - constants once the knobs are frozen. A capture taken on
+ * a TSO sender holds its super-packets (iph_totlen: as a GSO skb). */
+static __always_inline __u32 xdp_parse_flags(void)
+{
+	return (replay_mode ? PARSE_F_GSO : 0) | (verify_csum ? PARSE_F_CSUM : 0);
+}
+
+/*
+ * parse_xdp_frags - a multi-buffer frame (xdp.frags): the headers are in the
+ * first buffer, the IP length counts the fragments too. Called only when the
+ * first buffer is shorter than the IP header says, so the fast path never
+ * pays for bpf_xdp_get_buff_len. ret is the first parse's result.
+ */
+__noinline int parse_xdp_frags(struct xdp_md *ctx, struct pkt_info *pi, int ret)
+{
+	void *data, *data_end;
+	__u32 full;
+
+	if (!ctx || !pi || !xdp_frags)
+		return ret;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	full = bpf_xdp_get_buff_len(ctx);
+	if (full <= (__u32)(data_end - data))
+		return ret;
+	return parse_frame(data, data_end, full, pi, xdp_parse_flags());
+}
+
 static __always_inline int parse_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 {
 	void *data, *data_end;
 	__u32 len;
+	int ret;
 
 	if (!ctx || !pi)
 		return MALFORMED(MAL_ETH_TRUNCATED);
@@ -626,7 +664,11 @@ static __always_inline int parse_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 	/* a capture's snaplen may cut a frame: lengths come from its headers */
 	if (replay_mode && replay_wire_len > len)
 		len = replay_wire_len;
-	return parse_frame(data, data_end, len, pi);
+	ret = parse_frame(data, data_end, len, pi, xdp_parse_flags());
+	if (unlikely(ret == MALFORMED(MAL_IPV4_BAD_LENGTH) ||
+		     ret == MALFORMED(MAL_IPV6_BAD_LENGTH)))
+		ret = parse_xdp_frags(ctx, pi, ret);
+	return ret;
 }
 
 /* SYN options: copy with the helper, walk the copy (global: own stack). */
@@ -655,7 +697,8 @@ __noinline int parse_skb(struct __sk_buff *skb, struct pkt_info *pi)
 		return MALFORMED(MAL_ETH_TRUNCATED);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
-	return parse_frame(data, data_end, skb->len, pi);
+	/* iph_totlen(): tot_len 0 is the skb's length only for a GSO packet */
+	return parse_frame(data, data_end, skb->len, pi, skb->gso_size ? PARSE_F_GSO : 0);
 }
 
 __noinline int syn_wscale_skb(struct __sk_buff *skb, struct pkt_info *pi)
@@ -675,7 +718,9 @@ __noinline int syn_wscale_skb(struct __sk_buff *skb, struct pkt_info *pi)
 	return 0;
 }
 
-SEC("xdp")
+/* xdp.frags: native XDP on jumbo-frame (multi-buffer) interfaces; the
+ * loader drops the flag on kernels without it (hook_parse.h) */
+SEC("xdp.frags")
 int xdpct_xdp(struct xdp_md *ctx)
 {
 	struct xdpct_stats *st = hook_stats(HOOK_XDP);
@@ -685,8 +730,26 @@ int xdpct_xdp(struct xdp_md *ctx)
 	if (!st)
 		return XDP_PASS;
 	ret = parse_xdp(ctx, &pi);
+	if (ret == PARSE_TCP) {
+		/* what the host drops on ingress (ip_rcv_options, tcp_v4_rcv's
+		 * pkt_type check) is not tracked; with --mirror
+		 * every frame is someone else's */
+		if (unlikely(pi.ip_opt_len))
+			ret = mal_of3(ipv4_opts_xdp(ctx, &pi), MAL_IPV4_BAD_CSUM,
+				      MAL_IPV4_BAD_OPTIONS, MAL_IPV4_SOURCE_ROUTE);
+		if (unlikely(!mirror_mode && !replay_mode && ret == PARSE_TCP &&
+			     l2_not_host((void *)(long)ctx->data, (void *)(long)ctx->data_end)))
+			ret = MALFORMED(MAL_L2_NOT_HOST);
+	}
 	if (ret == PARSE_TCP && pi.opt_len)	/* a SYN with options */
 		syn_wscale_xdp(ctx, &pi);
+	/* only segments that can change state pay for their checksum */
+	if (verify_csum && ret == PARSE_TCP &&
+	    (pi.seg.flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST))) {
+		tcp_csum_xdp(ctx, &pi);
+		if (pi.seg.csum_bad)
+			st->tcp_bad_csum++;
+	}
 	xdpct_account(st, ret, &pi, 1, 0);
 	return XDP_PASS;
 }

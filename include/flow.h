@@ -213,6 +213,14 @@ enum xdpct_malformed {
 	MAL_TCP_TRUNCATED,
 	MAL_TCP_BAD_DOFF,
 	MAL_TCP_BAD_FLAGS,
+	/* well-formed, but the host drops them (not tracked): */
+	MAL_IPV4_BAD_CSUM,	/* ip_rcv_core: ip_fast_csum */
+	MAL_IPV4_BAD_OPTIONS,	/* ip_options_compile fails */
+	MAL_IPV4_SOURCE_ROUTE,	/* ip_rcv_options: LSRR/SSRR, accept_source_route 0 */
+	MAL_IPV6_HBH_NOT_FIRST,	/* next header 0 after the first: no handler */
+	MAL_IPV6_ROUTING,	/* ipv6_rthdr_rcv: RH0/RH2 with segments left, SRH, RPL */
+	MAL_IPV6_AH,		/* xfrm: no SA xdpct could know of */
+	MAL_L2_NOT_HOST,	/* to a group MAC: not PACKET_HOST, tcp_v4_rcv drops it */
 	MAL_MAX,
 };
 
@@ -221,7 +229,9 @@ enum xdpct_malformed {
 	"mpls_truncated", "ip_bad_version", "ipv4_truncated", "ipv4_bad_ihl",		\
 	"ipv4_bad_length", "ipv6_truncated", "ipv6_bad_length",		\
 	"ipv6_ext_truncated", "ipv6_ext_too_deep", "tcp_truncated",	\
-	"tcp_bad_doff", "tcp_bad_flags" }
+	"tcp_bad_doff", "tcp_bad_flags", "ipv4_bad_csum", "ipv4_bad_options",	\
+	"ipv4_source_route", "ipv6_hbh_not_first", "ipv6_routing_header",	\
+	"ipv6_ah", "l2_not_host" }
 
 /* Which program counted: index into the per-CPU stats array. */
 enum xdpct_hook {
@@ -256,6 +266,7 @@ struct xdpct_stats {
 	__u64 events_sent;
 	__u64 events_dropped;	/* rate limit or ring buffer full */
 	__u64 insert_failed;	/* map update errors */
+	__u64 tcp_bad_csum;	/* XDP: SYN/FIN/RST with a wrong TCP checksum (tracked as 'c') */
 	__u64 halfopen_evicted;	/* a live SYN-cache slot overwritten by a new flow */
 	__u64 halfopen_races;	/* a SYN-cache slot changed owner under a CPU using it */
 };
@@ -386,7 +397,9 @@ struct syn_src_val {
 
 /*
  * Per-host ISN history (ISN quality, seed-notes §5): the last ISNs a host
- * chose in SYNs and SYN-ACKs, a ring of XDPCT_HOST_ISN_SLOTS.
+ * chose in SYNs and SYN-ACKs, a ring of XDPCT_HOST_ISN_SLOTS, each with a
+ * hash of its connection's 4-tuple: RFC 6528 ISNs grow with time within one
+ * 4-tuple, so the verdict takes one ISN per 4-tuple.
  */
 #define XDPCT_HOST_ISN_SLOTS	16
 #define XDPCT_HOST_ENTRIES	4096
@@ -395,7 +408,9 @@ struct host_isn {
 	__u64 count;				/* ISNs recorded in all */
 	__u32 isn[XDPCT_HOST_ISN_SLOTS];	/* slot (count - 1) % SLOTS is newest */
 	__u64 ts_ns[XDPCT_HOST_ISN_SLOTS];
+	__u32 tuple[XDPCT_HOST_ISN_SLOTS];	/* its connection's 4-tuple, hashed */
 };
+
 
 /* Ring buffer events (per-flow, rate limited except CT_EV_END in replay). */
 enum ct_event_type {

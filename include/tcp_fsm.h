@@ -58,18 +58,24 @@ static __always_inline int seq_after(__u32 a, __u32 b)
 
 /*
  * ct_flags_valid - can a segment with these flags belong to a connection?
- * SYN+FIN, SYN+RST and FIN+RST (so also "Xmas") are impossible in a real
- * stack, and a segment needs at least one of SYN, ACK, FIN, RST. A bare FIN
- * or data without ACK is odd but trackable (Zeek records them), so it passes.
+ * A segment with RST is a reset whatever else it carries: Linux's
+ * tcp_validate_incoming checks RST before SYN and never looks at FIN on a
+ * reset, so RST|FIN and SYN|RST are resets (nf_conntrack's tcp_valid_flags
+ * calls them invalid, but the host acts on them, and xdpct follows the
+ * host). SYN+FIN without RST is dropped by Linux (tcp_rcv_state_process
+ * discards it in LISTEN, a synchronized socket answers it with a challenge
+ * ACK), and a segment needs one of SYN, ACK, FIN, RST. A bare FIN or data
+ * without ACK is trackable as a first packet (Zeek logs them); on a flow
+ * the tracker ignores it as Linux does (ct_track.h).
  * Returns 1 if trackable, 0 if the frame is counted as tcp_bad_flags.
  */
 static __always_inline int ct_flags_valid(__u8 flags)
 {
-	__u8 sfr = flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST);
-
-	if (sfr & (sfr - 1))	/* two or more of SYN, FIN, RST */
+	if (flags & TCP_FL_RST)
+		return 1;
+	if ((flags & (TCP_FL_SYN | TCP_FL_FIN)) == (TCP_FL_SYN | TCP_FL_FIN))
 		return 0;
-	return (flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST | TCP_FL_ACK)) != 0;
+	return (flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_ACK)) != 0;
 }
 
 /* ct_classify - the flag class of a segment (enum ct_class). */
@@ -156,6 +162,18 @@ static __always_inline __u8 ct_next_state(__u8 state, __u8 cls, __u8 dir)
 #define CT_PF_HSACK_BAD		(1u << 2) /* 3rd packet's seq/ack wrong */
 #define CT_PF_SIMOPEN		(1u << 3) /* flow went through SYN_SENT2 */
 #define CT_PF_RST_INEXACT	(1u << 4) /* in-window RST not at the exact seq */
+#define CT_PF_FINS_ACKED	(1u << 5) /* after it, every FIN sent is acked */
+
+/*
+ * Per-direction facts in ctl, in the letter bits that need no ctl bit ('h'
+ * shares 's', 'g' and 'w' are looked up in the history word: ct_history.h).
+ */
+/* dir's FIN is recorded: it is the last slot of dir's sequence space (end - 1) */
+#define CT_CTL_FIN_SEEN(dir)	(1u << (CT_CTL_HIST_SHIFT + CT_HIST_SYNACK + CT_HIST_KINDS * ((dir) & 1)))
+/* dir's peer acked data of dir never seen (ACK_UNSENT_DATA): resync pending */
+#define CT_CTL_UNSEEN(dir)	(1u << (CT_CTL_HIST_SHIFT + CT_HIST_GAP + CT_HIST_KINDS * ((dir) & 1)))
+/* dir's stream jumped over a hole its peer has not acked past yet */
+#define CT_CTL_HOLE(dir)	(1u << (CT_CTL_HIST_SHIFT + CT_HIST_ZEROWIN + CT_HIST_KINDS * ((dir) & 1)))
 
 /*
  * ct_transition - the state after a packet of class cls from side dir.
@@ -184,6 +202,12 @@ static __always_inline __u8 ct_transition(__u8 state, __u8 cls, __u8 dir, __u32 
 	if (state == CT_STATE_SYN_RECV && cls == CT_CLASS_ACK && dir == CT_DIR_RESP &&
 	    (facts & CT_PF_SIMOPEN) && !(facts & CT_PF_HSACK_BAD))
 		return CT_STATE_ESTABLISHED;
+	/* seed-notes §6: CLOSE_WAIT needs the FIN acked (ack = its seq + 1),
+	 * TIME_WAIT both FINs; another ACK is just traffic of the close
+	 * (nf_conntrack's table moves on any ACK, whoever sent it) */
+	if (cls == CT_CLASS_ACK && (next == CT_STATE_CLOSE_WAIT || next == CT_STATE_TIME_WAIT) &&
+	    next != state && !(facts & CT_PF_FINS_ACKED))
+		return state;
 	return next;
 }
 
@@ -213,12 +237,29 @@ static __always_inline __u8 ct_initial_state(__u8 cls)
  * ct_is_reopen - does a packet of class cls end a flow in state and start a
  * new one on the same tuple? A SYN after the connection closed (TIME_WAIT,
  * CLOSE) is a new connection, as for nf_conntrack after a close or a refused
- * connect, and for Zeek after any FIN or RST.
+ * connect, and for Zeek after any FIN or RST. Whether the host would take
+ * that SYN (TIME_WAIT reuse rules) is ct_reopen_allowed's question.
  */
 static __always_inline int ct_is_reopen(__u8 state, __u8 cls)
 {
 	return cls == CT_CLASS_SYN &&
 	       (state == CT_STATE_TIME_WAIT || state == CT_STATE_CLOSE);
+}
+
+/*
+ * ct_reopen_allowed - would the host take this SYN from side dir as a new
+ * connection on a tuple whose record is in state? After a reset (CLOSE)
+ * the tuple is free. In TIME_WAIT, Linux's tcp_timewait_state_process
+ * accepts a SYN only with a seq after the old connection's rcv_nxt (here:
+ * after the sender's old end, its FIN + 1) or a newer timestamp (not
+ * parsed, so not taken); any other SYN is answered with an ACK of the old
+ * connection and the record stays. Callers use it with ct_is_reopen.
+ */
+static __always_inline int ct_reopen_allowed(__u8 state, __u32 seq, __u32 old_end)
+{
+	if (state == CT_STATE_CLOSE)
+		return 1;
+	return state == CT_STATE_TIME_WAIT && seq_after(seq, old_end);
 }
 
 /* ct_is_halfopen - a state whose handshake is not complete. */
@@ -232,80 +273,6 @@ static __always_inline int ct_is_halfopen(__u8 state)
 static __always_inline int ct_is_closed(__u8 state)
 {
 	return state == CT_STATE_TIME_WAIT || state == CT_STATE_CLOSE;
-}
-
-/* History: a letter's code is kind + CT_HIST_KINDS * dir + 1 (1..18). */
-static __always_inline __u32 ct_letter_code(__u8 kind, __u8 dir)
-{
-	return kind + CT_HIST_KINDS * (dir & 1) + 1;
-}
-
-/* ct_hist_bit - the ctl bit saying letter (kind, dir) was recorded. */
-static __always_inline __u32 ct_hist_bit(__u8 kind, __u8 dir)
-{
-	return 1u << (CT_CTL_HIST_SHIFT + kind + CT_HIST_KINDS * (dir & 1));
-}
-
-/* ct_letter_bit - ctl bit of a letter code; S and H share one "SYN" bit
- * per direction, as in Zeek. */
-static __always_inline __u32 ct_letter_bit(__u32 code)
-{
-	__u32 idx = code - 1;
-
-	if (idx == CT_HIST_SYNACK || idx == CT_HIST_SYNACK + CT_HIST_KINDS)
-		idx--;
-	return 1u << (CT_CTL_HIST_SHIFT + (idx & 0x1f));
-}
-
-/* The last slots are kept for the letters Zeek's conn_state reads late:
- * F, f, R, r (each recorded once), so a busy history never loses them. */
-#define CT_HIST_RESERVED	4
-
-static __always_inline int ct_hist_is_close(__u32 code)
-{
-	__u32 kind = (code - 1) % CT_HIST_KINDS;
-
-	return kind == CT_HIST_FIN || kind == CT_HIST_RST;
-}
-
-/*
- * ct_hist_append - history with one more letter code at the end. Past
- * CT_HIST_SLOTS - CT_HIST_RESERVED letters only FIN and RST letters are
- * added; a letter that does not fit leaves the history unchanged.
- */
-static __always_inline __u64 ct_hist_append(__u64 hist, __u32 code)
-{
-	__u64 n = hist >> CT_HIST_COUNT_SHIFT;
-
-	if (n >= CT_HIST_SLOTS ||
-	    (n >= CT_HIST_SLOTS - CT_HIST_RESERVED && !ct_hist_is_close(code)))
-		return hist;
-	hist |= (__u64)(code & 0x1f) << (n * CT_HIST_BITS);
-	hist = (hist & ~(0xfull << CT_HIST_COUNT_SHIFT)) | ((n + 1) << CT_HIST_COUNT_SHIFT);
-	return hist;
-}
-
-/* ct_hist_count - number of letters recorded. */
-static __always_inline unsigned int ct_hist_count(__u64 hist)
-{
-	return (unsigned int)(hist >> CT_HIST_COUNT_SHIFT);
-}
-
-/* ct_hist_letter - the i-th letter as a character, or 0 past the end. */
-static __always_inline char ct_hist_letter(__u64 hist, unsigned int i)
-{
-	unsigned int code, kind;
-	char c;
-
-	if (i >= ct_hist_count(hist) || i >= CT_HIST_SLOTS)
-		return 0;
-	code = (unsigned int)(hist >> (i * CT_HIST_BITS)) & 0x1f;
-	if (code == 0 || code > 2 * CT_HIST_KINDS)
-		return '?';
-	kind = (code - 1) % CT_HIST_KINDS;
-	c = CT_HIST_LETTERS[kind];
-	/* upper case for the originator (dir 0) */
-	return (code - 1) < CT_HIST_KINDS ? (char)(c - 'a' + 'A') : c;
 }
 
 /*
@@ -323,5 +290,8 @@ static __always_inline __u64 ct_acked_bytes(__u32 isn_base, __u32 peer_ack, __u1
 		n--;
 	return n;
 }
+
+/* the history letters belong to the same pure logic */
+#include "ct_history.h"
 
 #endif /* XDPCT_TCP_FSM_H */

@@ -41,6 +41,35 @@ expect_exit cli_timeout_state 2 "$XDPCT" attach lo --timeout BOGUS=5
 expect_exit cli_mode 2 "$XDPCT" attach lo --mode turbo
 expect_exit cli_replay_two_files 2 "$XDPCT" replay a.pcap b.pcap
 expect_exit cli_replay_missing 1 "$XDPCT" replay /nonexistent/x.pcap
+# filters, order and limit (filter.c): exit 2, the option and what it takes named
+expect_filter() {
+	local name=$1 opt=$2 msg rc
+	shift 2
+	msg=$("$@" 2>&1 >/dev/null | head -1)
+	"$@" >/dev/null 2>&1
+	rc=$?
+	if [ $rc -ne 2 ]; then fail "$name" "exit $rc, want 2: $msg"
+	elif ! grep -q -- "$opt takes" <<<"$msg"; then fail "$name" "does not name $opt and what it takes: $msg"
+	else ok "$name"; fi
+}
+for verb in show "replay x.pcap" "run lo" events "top lo"; do
+	v=${verb%% *}
+	expect_filter cli_${v}_state_unknown --state "$XDPCT" $verb --state ESTABLISHED,BOGUS
+	expect_filter cli_${v}_src_bad --src "$XDPCT" $verb --src 198.18.0.0/33
+	expect_filter cli_${v}_dst_bad --dst "$XDPCT" $verb --dst fc00::zz
+	expect_filter cli_${v}_sport_range --sport "$XDPCT" $verb --sport 65536
+	expect_filter cli_${v}_dport_junk --dport "$XDPCT" $verb --dport 80x
+	expect_filter cli_${v}_anomaly_unknown --anomaly "$XDPCT" $verb --anomaly NOT_AN_ANOMALY
+	expect_filter cli_${v}_family_bad --family "$XDPCT" $verb --family ipx
+	expect_filter cli_${v}_limit_zero --limit "$XDPCT" $verb --limit 0
+done
+for verb in show "replay x.pcap" "run lo" "top lo"; do
+	expect_filter cli_${verb%% *}_sort_unknown --sort "$XDPCT" $verb --sort size
+done
+expect_exit cli_events_sort 2 "$XDPCT" events lo --sort bytes
+expect_exit cli_top_no_iface 2 "$XDPCT" top
+expect_exit cli_top_interval 2 "$XDPCT" top lo --interval 0
+expect_exit cli_stats_no_filters 2 "$XDPCT" stats --state ESTABLISHED
 
 # messages name the option and the value that was wrong
 msg=$("$XDPCT" run lo --completion 1.5 2>&1 | head -1)
@@ -64,6 +93,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	# root, but no such interface: said before any BPF is loaded
 	expect_exit cli_missing_iface 1 "$XDPCT" run xdpct-none0
 	expect_exit cli_show_not_attached 1 "$XDPCT" show xdpct-none0
+	expect_exit cli_top_not_attached 1 "$XDPCT" top xdpct-none0
+	expect_exit cli_nonroot_top 1 as_nobody "$XDPCT" top lo
 	expect_exit cli_detach_not_attached 1 "$XDPCT" detach xdpct-none0
 	# on a machine where bpffs is not mounted yet: a verb that only reads or
 	# removes pins does not mount it (nothing can be attached without it)

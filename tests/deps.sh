@@ -10,6 +10,8 @@ pkgs=(
 	iproute2 iputils-ping procps psmisc kmod
 	python3 python3-scapy
 	conntrack nftables hping3 jq socat tcpdump
+	libfixbuf-dev libmicrohttpd-dev nettle-dev prometheus nfdump softflowd curl tshark
+	libncurses-dev tmux mandoc systemd	# top; its tmux test; man page lint; unit verify
 )
 
 # make bench draws its chart with gnuplot

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # run.sh - every test of xdpct, in layers: unit (no root), BPF_PROG_TEST_RUN,
-# replay conformance, fuzzing, sanitizers, veth labs. Each test prints
+# replay conformance, export (Prometheus, IPFIX, conn.log), fuzzing,
+# sanitizers, veth labs. Each test prints
 # TAP-like lines ("ok - NAME", "not ok - NAME # WHY"); this script counts
 # them and ends with "N passed, N failed". Under CI=true a skipped test
 # counts as failed. V=1 shows every line; otherwise only failures and skips.
@@ -65,6 +66,8 @@ layer_unit() {
 		CMOCKA_MESSAGE_OUTPUT=TAP run_tap "unit:$(basename "$t")" "$t"
 	done
 	run_tap cli tests/cli.sh
+	run_tap docs tests/docs.sh
+	run_tap cli_docs tests/cli_docs.sh
 }
 
 layer_prog() {
@@ -73,7 +76,18 @@ layer_prog() {
 
 layer_replay() {
 	run_tap zeek_conformance tests/zeek/conformance.sh
+	run_tap captures tests/captures/run.sh
 	run_tap replay_files tests/replay_files.sh
+	run_tap cli_filters tests/cli_filters.sh
+}
+
+# flow export and metrics against the real components (tests/export/)
+layer_export() {
+	local t
+	# (tests/export/test_*.c build into $OUT/tests/: the unit layer runs them)
+	for t in tests/export/*.sh; do
+		run_tap "export:$(basename "$t" .sh)" "$t"
+	done
 }
 
 layer_fuzz() {
@@ -92,7 +106,7 @@ layer_netns() {
 }
 
 layers=("$@")
-[ ${#layers[@]} -eq 0 ] && layers=(unit prog replay fuzz sanitize netns)
+[ ${#layers[@]} -eq 0 ] && layers=(unit prog replay export fuzz sanitize netns)
 start=$(date +%s)
 for l in "${layers[@]}"; do
 	"layer_$l"

@@ -91,7 +91,9 @@ static int xdp_link_detach_prog(int ifindex, __u32 prog_id)
 }
 
 /* XDP attach modes, in the order xdp_ids reports their programs */
-static const __u32 xdp_modes[XDP_MODES] = { XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE, XDP_FLAGS_HW_MODE };
+static const __u32 xdp_modes[XDP_MODES] = {
+	XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE, XDP_FLAGS_HW_MODE,
+};
 
 /* xdp_ids - the program attached in each of xdp_modes on ifindex (0: none). */
 int xdp_ids(int ifindex, __u32 ids[XDP_MODES])
@@ -137,88 +139,11 @@ static int xdp_remove(const char *ifname, int ifindex, __u32 prog_id)
 		/* attached by a bpf_link: netlink may not remove it */
 		err = xdp_link_detach_prog(ifindex, prog_id);
 		if (err == -ENOTUNIQ)
-			pr_err("%s: XDP program id %u is held by several links that cannot be told "
-			       "apart from here ('bpftool link' lists them)", ifname, prog_id);
+			err_why("%s: XDP program id %u is held by several links that cannot be told "
+				"apart from here ('bpftool link' lists them)", ifname, prog_id);
 		if (err == 0)	/* no link holds it either */
 			return -EBUSY;
 		return err < 0 ? err : 0;
-	}
-	return 0;
-}
-
-int ld_prepare(struct ld *ld, const struct ld_opts *o)
-{
-	struct xdpct_meta m;
-	__u32 ids[XDP_MODES];
-	int i, err;
-
-	ld->ifindex = ld_check_iface(o->ifname);
-	if (ld->ifindex < 0)
-		return ld->ifindex;
-	snprintf(ld->ifname, sizeof(ld->ifname), "%s", o->ifname);
-	err = pins_dir(o->ifname, ld->dir, sizeof(ld->dir));
-	if (err)
-		return err;
-
-	err = meta_read(o->ifname, &m);
-	if (!err && meta_elsewhere(&m)) {
-		pr_err("%s: xdpct is attached to an interface of this name in another network "
-		       "namespace (net:[%llu]); detach it there first", o->ifname,
-		       (unsigned long long)m.netns_ino);
-		return -EEXIST;
-	}
-	if (!err) {
-		bool same_iface = m.ifindex == (__u32)ld->ifindex && !meta_other_ns(&m);
-
-		if (m.owner_mode == OWNER_RUN && meta_owner_alive(&m) && same_iface) {
-			pr_err("%s: xdpct is already running here (pid %u)", o->ifname,
-			       m.owner_pid);
-			return -EBUSY;
-		}
-		if (m.owner_mode == OWNER_ATTACH && same_iface) {
-			pr_err("%s: xdpct is already attached here ('xdpct detach %s' removes it)",
-			       o->ifname, o->ifname);
-			return -EEXIST;
-		}
-		if (m.owner_mode == OWNER_RUN)
-			pr_info("%s: cleaning up after an earlier run (pid %u) that did not exit "
-				"cleanly", o->ifname, m.owner_pid);
-		else
-			pr_info("%s: cleaning up stale pins of an interface that was re-created "
-				"or whose network namespace is gone", o->ifname);
-		ld_detach_iface(o->ifname, true);
-	} else if (err != -ENOENT) {
-		pr_info("%s: removing incomplete pins in %s", o->ifname, ld->dir);
-		ld_detach_iface(o->ifname, true);
-	}
-
-	err = xdp_ids(ld->ifindex, ids);
-	if (err) {
-		pr_err("%s: querying XDP failed: %s", o->ifname, strerror(-err));
-		return err;
-	}
-	for (i = 0; i < XDP_MODES; i++) {
-		char name[BPF_OBJ_NAME_LEN];
-
-		if (!ids[i])
-			continue;
-		prog_name_by_id(ids[i], name, sizeof(name));
-		if (!strcmp(name, XDP_PROG_NAME)) {
-			pr_info("%s: removing a stale xdpct XDP program (id %u)", o->ifname, ids[i]);
-		} else if (!o->force) {
-			pr_err("%s: an XDP program that is not xdpct's is attached: id %u name '%s' "
-			       "(--force replaces it)", o->ifname, ids[i], name);
-			return -EEXIST;
-		} else {
-			pr_warn("%s: replacing XDP program id %u name '%s' (--force)", o->ifname,
-				ids[i], name);
-		}
-		err = xdp_remove(o->ifname, ld->ifindex, ids[i]);
-		if (err && err != -ENOTUNIQ)
-			pr_err("%s: removing XDP program id %u failed: %s", o->ifname, ids[i],
-			       strerror(-err));
-		if (err)
-			return err;
 	}
 	return 0;
 }
@@ -243,7 +168,7 @@ static int attach_xdp(struct ld *ld, const struct ld_opts *o)
 			return 0;
 		}
 		if (o->mode == LD_MODE_NATIVE) {
-			pr_err("%s: attach XDP (native) failed: %s", ld->ifname, strerror(-fd));
+			err_why("%s: attach XDP (native) failed: %s", ld->ifname, strerror(-fd));
 			return fd;
 		}
 		pr_warn("%s: native XDP not available (%s); using generic mode, which is slower",
@@ -251,7 +176,7 @@ static int attach_xdp(struct ld *ld, const struct ld_opts *o)
 	}
 	fd = xdp_link(ld, XDP_FLAGS_SKB_MODE);
 	if (fd < 0) {
-		pr_err("%s: attach XDP (generic) failed: %s", ld->ifname, strerror(-fd));
+		err_why("%s: attach XDP (generic) failed: %s", ld->ifname, strerror(-fd));
 		return fd;
 	}
 	ld->xdp_link_fd = fd;
@@ -293,13 +218,13 @@ static int attach_tc(struct ld *ld)
 		 strerror(-err));
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
-		pr_err("%s: creating the clsact qdisc failed: %s", ld->ifname, strerror(-err));
+		err_why("%s: creating the clsact qdisc failed: %s", ld->ifname, strerror(-err));
 		return err;
 	}
 	ld->clsact_created = !err;
 	err = bpf_tc_attach(&hook, &topts);
 	if (err) {
-		pr_err("%s: attach TC egress failed: %s", ld->ifname, strerror(-err));
+		err_why("%s: attach TC egress failed: %s", ld->ifname, strerror(-err));
 		if (ld->clsact_created) {
 			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 			bpf_tc_hook_destroy(&hook);
@@ -331,6 +256,124 @@ static void detach_tc(int ifindex, __u32 handle, __u32 prio, bool clsact_created
 	}
 }
 
+/* detach_pinned_link - detach the link pinned as dir's pin p; 1 if there was one. */
+static int detach_pinned_link(const char *dir, enum pin p)
+{
+	char path[PATH_MAX + 16];
+	int fd;
+
+	if (pins_path(dir, p, path, sizeof(path)))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	bpf_link_detach(fd);
+	close(fd);
+	return 1;
+}
+
+/*
+ * detach_recorded - take off ifname what its meta m says xdpct attached
+ * (m NULL: the pins are incomplete, nothing is known), then the pins in dir.
+ * The interface may be gone (then its hooks went with it), re-created, or
+ * in another (dead) namespace: only then are its hooks left alone.
+ */
+static void detach_recorded(const char *ifname, const char *dir, const struct xdpct_meta *m)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+
+	if (m && ifindex && m->ifindex == (__u32)ifindex && !meta_other_ns(m)) {
+		/* a killed run's link went with it; check nothing of ours stayed */
+		if (!detach_pinned_link(dir, PIN_XDP_LINK) && m->xdp_prog_id)
+			xdp_remove(ifname, ifindex, m->xdp_prog_id);
+		if (m->tc_mode == XDPCT_TC_TCX) {
+			/* a killed run's link went with it; a pinned one is here */
+			detach_pinned_link(dir, PIN_TC_LINK);
+		} else {
+			detach_tc(ifindex, m->tc_handle, m->tc_priority, m->clsact_created);
+		}
+	}
+	pins_remove(dir);
+}
+
+int ld_prepare(struct ld *ld, const struct ld_opts *o)
+{
+	struct xdpct_meta m;
+	__u32 ids[XDP_MODES];
+	int i, err;
+
+	/* the verb checked the name and said what was wrong (ld_check_iface) */
+	ld->ifindex = (int)if_nametoindex(o->ifname);
+	if (!ld->ifindex)
+		return -ENODEV;
+	snprintf(ld->ifname, sizeof(ld->ifname), "%s", o->ifname);
+	err = pins_dir(o->ifname, ld->dir, sizeof(ld->dir));
+	if (err)
+		return err;
+
+	err = meta_read(o->ifname, &m);
+	if (!err && meta_elsewhere(&m)) {
+		err_why("%s: xdpct is attached to an interface of this name in another network "
+			"namespace (net:[%llu]); detach it there first", o->ifname,
+			(unsigned long long)m.netns_ino);
+		return -EEXIST;
+	}
+	if (!err) {
+		bool same_iface = m.ifindex == (__u32)ld->ifindex && !meta_other_ns(&m);
+
+		if (m.owner_mode == OWNER_RUN && meta_owner_alive(&m) && same_iface) {
+			err_why("%s: xdpct is already running here (pid %u)", o->ifname,
+				m.owner_pid);
+			return -EBUSY;
+		}
+		if (m.owner_mode == OWNER_ATTACH && same_iface) {
+			err_why("%s: xdpct is already attached here ('xdpct detach %s' removes it)",
+				o->ifname, o->ifname);
+			return -EEXIST;
+		}
+		if (m.owner_mode == OWNER_RUN)
+			pr_info("%s: cleaning up after an earlier run (pid %u) that did not exit "
+				"cleanly", o->ifname, m.owner_pid);
+		else
+			pr_info("%s: cleaning up stale pins of an interface that was re-created "
+				"or whose network namespace is gone", o->ifname);
+		detach_recorded(o->ifname, ld->dir, &m);
+	} else if (err != -ENOENT) {
+		pr_info("%s: removing incomplete pins in %s", o->ifname, ld->dir);
+		detach_recorded(o->ifname, ld->dir, NULL);
+	}
+
+	err = xdp_ids(ld->ifindex, ids);
+	if (err) {
+		err_why("%s: querying XDP failed: %s", o->ifname, strerror(-err));
+		return err;
+	}
+	for (i = 0; i < XDP_MODES; i++) {
+		char name[BPF_OBJ_NAME_LEN];
+
+		if (!ids[i])
+			continue;
+		prog_name_by_id(ids[i], name, sizeof(name));
+		if (!strcmp(name, XDP_PROG_NAME)) {
+			pr_info("%s: removing a stale xdpct XDP program (id %u)", o->ifname, ids[i]);
+		} else if (!o->force) {
+			err_why("%s: an XDP program that is not xdpct's is attached: id %u name '%s' "
+				"(--force replaces it)", o->ifname, ids[i], name);
+			return -EEXIST;
+		} else {
+			pr_warn("%s: replacing XDP program id %u name '%s' (--force)", o->ifname,
+				ids[i], name);
+		}
+		err = xdp_remove(o->ifname, ld->ifindex, ids[i]);
+		if (err && err != -ENOTUNIQ)
+			err_why("%s: removing XDP program id %u failed: %s", o->ifname, ids[i],
+				strerror(-err));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 {
 	int err;
@@ -347,7 +390,7 @@ int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 		goto fail;
 	err = meta_write(ld, o);
 	if (err) {
-		pr_err("%s: writing %s/meta failed: %s", ld->ifname, ld->dir, strerror(-err));
+		err_why("%s: writing %s/meta failed: %s", ld->ifname, ld->dir, strerror(-err));
 		goto fail;
 	}
 	if (owner_mode == OWNER_ATTACH) {
@@ -355,7 +398,7 @@ int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 		if (!err)
 			err = pins_pin(ld->dir, PIN_TC_LINK, ld->tc_link_fd);
 		if (err) {
-			pr_err("%s: pinning the links failed: %s", ld->ifname, strerror(-err));
+			err_why("%s: pinning the links failed: %s", ld->ifname, strerror(-err));
 			goto fail;
 		}
 	}
@@ -363,7 +406,7 @@ int ld_attach(struct ld *ld, const struct ld_opts *o, int owner_mode)
 	 * without it was interrupted and is cleaned up as incomplete */
 	err = pins_pin(ld->dir, PIN_META, ld->fds.meta);
 	if (err) {
-		pr_err("%s: pinning %s/meta failed: %s", ld->ifname, ld->dir, strerror(-err));
+		err_why("%s: pinning %s/meta failed: %s", ld->ifname, ld->dir, strerror(-err));
 		goto fail;
 	}
 	return 0;
@@ -400,62 +443,31 @@ int ld_detach_self(struct ld *ld)
 	return 0;
 }
 
-/* detach_pinned_link - detach the link pinned as dir's pin p; 1 if there was one. */
-static int detach_pinned_link(const char *dir, enum pin p)
-{
-	char path[PATH_MAX + 16];
-	int fd;
-
-	if (pins_path(dir, p, path, sizeof(path)))
-		return 0;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return 0;
-	bpf_link_detach(fd);
-	close(fd);
-	return 1;
-}
-
-int ld_detach_iface(const char *ifname, bool quiet)
+int ld_detach_iface(const char *ifname)
 {
 	char dir[PATH_MAX];
 	struct xdpct_meta m;
-	int ifindex, err;
+	int err;
 
 	err = pins_dir(ifname, dir, sizeof(dir));
 	if (err)
 		return err;
-	ifindex = (int)if_nametoindex(ifname);
 	err = meta_read(ifname, &m);
 	if (err == -ENOENT) {
-		if (!quiet)
-			pr_err("%s: xdpct is not attached (no pins in %s)", ifname, dir);
+		err_why("%s: xdpct is not attached (no pins in %s)", ifname, dir);
 		return -ENOENT;
 	}
-	if (!err && !quiet && meta_elsewhere(&m)) {
-		pr_err("%s: xdpct is attached to an interface of this name in another network "
-		       "namespace (net:[%llu]); detach it there", ifname,
-		       (unsigned long long)m.netns_ino);
+	if (!err && meta_elsewhere(&m)) {
+		err_why("%s: xdpct is attached to an interface of this name in another network "
+			"namespace (net:[%llu]); detach it there", ifname,
+			(unsigned long long)m.netns_ino);
 		return -EBUSY;
 	}
-	if (!err && m.owner_mode == OWNER_RUN && meta_owner_alive(&m) && !quiet) {
-		pr_err("%s: 'xdpct run' (pid %u) owns this attachment; stop it with SIGINT or "
-		       "SIGTERM", ifname, m.owner_pid);
+	if (!err && m.owner_mode == OWNER_RUN && meta_owner_alive(&m)) {
+		err_why("%s: 'xdpct run' (pid %u) owns this attachment; stop it with SIGINT or "
+			"SIGTERM", ifname, m.owner_pid);
 		return -EBUSY;
 	}
-	/* the interface may be gone (then its hooks went with it), re-created,
-	 * or in another (dead) namespace: only then are its hooks left alone */
-	if (!err && ifindex && m.ifindex == (__u32)ifindex && !meta_other_ns(&m)) {
-		/* a killed run's link went with it; check nothing of ours stayed */
-		if (!detach_pinned_link(dir, PIN_XDP_LINK) && m.xdp_prog_id)
-			xdp_remove(ifname, ifindex, m.xdp_prog_id);
-		if (m.tc_mode == XDPCT_TC_TCX) {
-			/* a killed run's link went with it; a pinned one is here */
-			detach_pinned_link(dir, PIN_TC_LINK);
-		} else {
-			detach_tc(ifindex, m.tc_handle, m.tc_priority, m.clsact_created);
-		}
-	}
-	pins_remove(dir);
+	detach_recorded(ifname, dir, err ? NULL : &m);
 	return 0;
 }

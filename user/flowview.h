@@ -28,9 +28,6 @@ struct flow_view {
 	struct flow f;
 
 	/* derived */
-	__u8 state;
-	__u32 anomalies;	/* BPF bits and userspace findings */
-	char history[HISTORY_MAX + 1];
 	const char *conn_state;	/* Zeek's vocabulary */
 	__u64 orig_acked;	/* orig bytes the responder acked */
 	__u64 resp_acked;
@@ -39,6 +36,10 @@ struct flow_view {
 	__u64 first_ns;		/* wall clock (or capture) ns */
 	__u64 last_ns;
 	long long expires_in_s;	/* seconds to timeout, -1 past it */
+	__u32 anomalies;	/* BPF bits and userspace findings */
+	__u8 state;
+	char history[HISTORY_MAX + 1];
+	__u8 pad[4];
 };
 
 /*

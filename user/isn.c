@@ -8,9 +8,10 @@
 
 #include "flowview.h"
 #include "isn.h"
-#include "json.h"
+#include "jsonl.h"
 #include "maps.h"
 #include "print.h"
+#include "util.h"
 
 const char *isn_pattern_name(enum isn_pattern p)
 {
@@ -43,24 +44,44 @@ static __u64 gcd64(__u64 a, __u64 b)
 	return a;
 }
 
-void isn_analyze(const struct host_isn *h, struct isn_verdict *v)
+/*
+ * one_per_tuple - the ring's ISNs, oldest first, keeping only the newest of
+ * each 4-tuple: RFC 6528's ISN = M + F(4-tuple, secret) grows with the clock
+ * M within one tuple, so reconnects on one tuple would look time-linear on a
+ * healthy host. Returns how many.
+ */
+static unsigned int one_per_tuple(const struct host_isn *h, __u32 *isn, __u64 *ts)
 {
 	unsigned int n = h->count < XDPCT_HOST_ISN_SLOTS ? (unsigned int)h->count :
 							   XDPCT_HOST_ISN_SLOTS;
+	unsigned int i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned int k = (unsigned int)((h->count - n + i) % XDPCT_HOST_ISN_SLOTS);
+
+		/* a later ISN of the same tuple replaces this one */
+		for (j = i + 1; j < n; j++)
+			if (h->tuple[(h->count - n + j) % XDPCT_HOST_ISN_SLOTS] == h->tuple[k])
+				break;
+		if (j < n)
+			continue;
+		isn[m] = h->isn[k];
+		ts[m++] = h->ts_ns[k];
+	}
+	return m;
+}
+
+void isn_analyze(const struct host_isn *h, struct isn_verdict *v)
+{
 	double rates[XDPCT_HOST_ISN_SLOTS], mean = 0, var = 0, sd;
 	__u64 ts[XDPCT_HOST_ISN_SLOTS], gcd = 0;
 	__u32 d[XDPCT_HOST_ISN_SLOTS], maxd = 0;
 	bool same_step = true, all_zero = true;
-	unsigned int i, nr = 0;
+	unsigned int i, n, nr = 0;
 
 	memset(v, 0, sizeof(*v));
+	n = one_per_tuple(h, v->last, ts);
 	v->samples = n;
-	for (i = 0; i < n; i++) {
-		__u64 k = h->count - n + i;
-
-		v->last[i] = h->isn[k % XDPCT_HOST_ISN_SLOTS];
-		ts[i] = h->ts_ns[k % XDPCT_HOST_ISN_SLOTS];
-	}
 	if (n < ISN_MIN_SAMPLES) {
 		v->pattern = ISN_UNKNOWN;
 		return;
@@ -119,15 +140,8 @@ static int predictable_cb(const void *key, const void *val, void *ctx)
 	isn_analyze(val, &v);
 	if (!v.predictable)
 		return 0;
-	if (hl->n == hl->cap) {
-		size_t cap = hl->cap ? hl->cap * 2 : 16;
-		struct syn_src_key *nk = realloc(hl->k, cap * sizeof(*nk));
-
-		if (!nk)
-			return 1;
-		hl->k = nk;
-		hl->cap = cap;
-	}
+	if (array_grow((void **)&hl->k, &hl->cap, hl->n, sizeof(*hl->k), 16))
+		return -ENOMEM;	/* an error, not a shorter list */
 	memcpy(&hl->k[hl->n++], key, sizeof(struct syn_src_key));
 	return 0;
 }
@@ -184,29 +198,7 @@ static int host_print_cb(const void *key, const void *val, void *ctx)
 	isn_analyze(h, &v);
 	addr_str(k->family, (const __u8 *)k->addr, a, sizeof(a));
 	if (p->json) {
-		struct jw w;
-
-		jw_init(&w, p->f);
-		jw_obj_open(&w, NULL);
-		if (p->iface)
-			jw_str(&w, "iface", p->iface);
-		jw_str(&w, "host", a);
-		jw_str(&w, "family", k->family == 6 ? "ipv6" : "ipv4");
-		jw_u64(&w, "isns_seen", h->count);
-		jw_str(&w, "verdict", v.pattern == ISN_UNKNOWN ? "unknown" :
-				      v.predictable ? "predictable" : "random");
-		jw_str(&w, "pattern", isn_pattern_name(v.pattern));
-		jw_u64(&w, "gcd", v.gcd);
-		jw_double(&w, "isr", v.isr, 1);
-		jw_double(&w, "sp", v.sp, 1);
-		if (v.pattern == ISN_FIXED_STEP)
-			jw_u64(&w, "step", v.step);
-		jw_arr_open(&w, "last_isns");
-		for (i = 0; i < v.samples; i++)
-			jw_u64(&w, NULL, v.last[i]);
-		jw_arr_close(&w);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_host(p->f, p->iface, k, h, &v);
 	} else {
 		p->n++;
 		if (p->iface)

@@ -5,7 +5,8 @@
  * chose random, or do they follow a simple pattern an attacker could use to
  * forge segments in its connections? The tests follow nmap's TCP sequence
  * analysis: the GCD of the differences, the increase rate (ISR) and the
- * variability of the increments (SP).
+ * variability of the increments (SP), over one ISN per 4-tuple (RFC 6528
+ * ISNs are monotonic in time within one 4-tuple, random across tuples).
  */
 #ifndef XDPCT_ISN_H
 #define XDPCT_ISN_H
@@ -30,7 +31,7 @@ enum isn_pattern {
 struct isn_verdict {
 	enum isn_pattern pattern;
 	bool predictable;
-	unsigned int samples;	/* ISNs analysed (in time order) */
+	unsigned int samples;	/* ISNs analysed, one per 4-tuple (in time order) */
 	__u64 gcd;		/* of the increments */
 	double isr;		/* nmap's ISR: 8 * log2(mean increments per second) */
 	double sp;		/* nmap's SP: 8 * log2(stddev of rate / gcd) */
@@ -38,7 +39,7 @@ struct isn_verdict {
 	__u32 last[XDPCT_HOST_ISN_SLOTS];	/* oldest first */
 };
 
-/* isn_analyze - the verdict on one host's recorded ISNs. */
+/* isn_analyze - the verdict on one host's recorded ISNs, the newest per 4-tuple. */
 void isn_analyze(const struct host_isn *h, struct isn_verdict *v);
 const char *isn_pattern_name(enum isn_pattern p);
 

@@ -21,6 +21,7 @@
 #include "flowview.h"
 #include "loader.h"
 #include "util.h"
+#include "parse_knobs.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -30,6 +31,23 @@ void ld_opts_init(struct ld_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->event_rate = -1;
+}
+
+void ld_defaults(struct ld_defaults *d)
+{
+	struct xdpct_bpf *s;
+
+	memset(d, 0, sizeof(*d));
+	d->max_flows = XDPCT_MAX_FLOWS_DEFAULT;
+	d->max_halfopen = XDPCT_MAX_HALFOPEN_DEFAULT;
+	/* the rest is set in the BPF object: read from its .rodata, not loaded */
+	libbpf_set_print(libbpf_print_fn);
+	s = xdpct_bpf__open();
+	if (!s)
+		return;
+	d->event_rate = s->rodata->event_rate;
+	memcpy(d->timeout_ns, (const void *)s->rodata->timeout_ns, sizeof(d->timeout_ns));
+	xdpct_bpf__destroy(s);
 }
 
 int ld_parse_timeout(struct ld_opts *o, const char *arg)
@@ -56,7 +74,7 @@ int ld_require_root(const char *what)
 {
 	if (geteuid() == 0)
 		return 0;
-	pr_err("%s needs root (CAP_BPF and CAP_NET_ADMIN); run it with sudo", what);
+	err_why("%s needs root (CAP_BPF and CAP_NET_ADMIN); run it with sudo", what);
 	return -EPERM;
 }
 
@@ -70,8 +88,8 @@ int ld_ensure_bpffs(void)
 	if (mount("bpffs", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
 		int err = -errno;
 
-		pr_err("bpffs is not mounted on /sys/fs/bpf and mounting it failed: %s",
-		       strerror(-err));
+		err_why("bpffs is not mounted on /sys/fs/bpf and mounting it failed: %s",
+			strerror(-err));
 		return err;
 	}
 	pr_info("mounted bpffs on /sys/fs/bpf");
@@ -127,7 +145,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 	s = xdpct_bpf__open();
 	if (!s) {
 		err = -errno;
-		pr_err("opening the BPF object failed: %s", strerror(-err));
+		err_why("opening the BPF object failed: %s", strerror(-err));
 		return err;
 	}
 	for (i = 1; i < CT_STATE_COUNT; i++)
@@ -150,13 +168,14 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 	if (!kfunc_available())
 		bpf_program__set_autoload(s->progs.xdpct_count, false);
 
+	parse_knobs_set(s, o->ifname, o->replay);
 	err = xdpct_bpf__load(s);
 	if (err == -EPERM)
-		pr_err("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "
-		       "CAP_PERFMON and CAP_NET_ADMIN", strerror(-err));
+		err_why("loading the BPF programs was refused (%s): it needs root, or CAP_BPF, "
+			"CAP_PERFMON and CAP_NET_ADMIN", strerror(-err));
 	else if (err)
-		pr_err("loading the BPF programs failed: %s (run with -v for the verifier log)",
-		       strerror(-err));
+		err_why("loading the BPF programs failed: %s (run with -v for the verifier log)",
+			strerror(-err));
 	if (err) {
 		xdpct_bpf__destroy(s);
 		return err;
@@ -168,15 +187,11 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 
 int ld_check_iface(const char *ifname)
 {
-	int ifindex;
+	/* the name itself was checked with the command line (parse_iface_arg) */
+	int ifindex = (int)if_nametoindex(ifname);
 
-	if (!ifname_valid(ifname)) {
-		pr_err("'%s' is not a valid interface name", ifname);
-		return -EINVAL;
-	}
-	ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex) {
-		pr_err("%s: no such interface (in this network namespace)", ifname);
+		err_why("%s: no such interface (in this network namespace)", ifname);
 		return -ENODEV;
 	}
 	return ifindex;

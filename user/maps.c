@@ -43,7 +43,7 @@ static int walk_keys(int fd, size_t key_size, size_t val_size, map_cb cb, void *
 {
 	unsigned char key[64], next[64];
 	void *prev = NULL, *val;
-	int err;
+	int err, r;
 
 	val = malloc(val_size);
 	if (!val)
@@ -53,8 +53,11 @@ static int walk_keys(int fd, size_t key_size, size_t val_size, map_cb cb, void *
 		prev = key;
 		if (bpf_map_lookup_elem(fd, key, val))
 			continue;	/* deleted meanwhile */
-		if (cb(key, val, ctx))
+		r = cb(key, val, ctx);
+		if (r) {
+			err = r < 0 ? r : 0;
 			break;
+		}
 	}
 	free(val);
 	return err == -ENOENT || !err ? 0 : err;
@@ -66,7 +69,7 @@ int map_walk(int fd, size_t key_size, size_t val_size, map_cb cb, void *ctx)
 	unsigned char in[64], out[64];
 	void *keys = NULL, *vals = NULL;
 	bool first = true, done = false;
-	int err = 0;
+	int err = 0, r;
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 
 	if (fd < 0)
@@ -101,8 +104,10 @@ int map_walk(int fd, size_t key_size, size_t val_size, map_cb cb, void *ctx)
 		done = err == -ENOENT;
 		err = 0;
 		for (i = 0; i < count; i++) {
-			if (cb((char *)keys + (size_t)i * key_size, (char *)vals + (size_t)i * val_size,
-			       ctx)) {
+			r = cb((char *)keys + (size_t)i * key_size, (char *)vals + (size_t)i * val_size,
+			       ctx);
+			if (r) {
+				err = r < 0 ? r : 0;
 				done = true;
 				break;
 			}
@@ -144,6 +149,13 @@ int flows_walk(const struct xdpct_fds *fds, flow_cb cb, void *ctx)
 	if (!err)
 		err = halfopen_walk(fds->halfopen6, 6, cb, ctx);
 	return err;
+}
+
+int flows_map_fd(const struct xdpct_fds *fds, int family, bool halfopen)
+{
+	if (halfopen)
+		return family == 4 ? fds->halfopen : fds->halfopen6;
+	return family == 4 ? fds->flows : fds->flows6;
 }
 
 int stats_read(int stats_fd, struct xdpct_stats out[HOOK_MAX])
@@ -380,4 +392,50 @@ int events_reader_set(int bss_fd, bool on)
 		return -errno;
 	bss.ev_reader = on;
 	return bpf_map_update_elem(bss_fd, &zero, &bss, BPF_ANY) ? -errno : 0;
+}
+__u64 stats_malformed(const struct xdpct_stats *s)
+{
+	__u64 n = 0;
+	int i;
+
+	for (i = 0; i < MAL_MAX; i++)
+		n += s->malformed[i];
+	return n;
+}
+
+static __u64 sat_sub(__u64 a, __u64 b)
+{
+	return a > b ? a - b : 0;
+}
+
+int stats_view_read(const struct xdpct_fds *fds, struct stats_view *sv)
+{
+	__u32 zero = 0;
+	size_t k;
+	int h, err;
+
+	memset(sv, 0, sizeof(*sv));
+	err = stats_read(fds->stats, sv->hook);
+	if (err)
+		return err;
+	for (h = 0; h < HOOK_MAX; h++) {
+		__u64 *dst = (__u64 *)&sv->total, *src = (__u64 *)&sv->hook[h];
+
+		for (k = 0; k < sizeof(sv->total) / sizeof(__u64); k++)
+			dst[k] += src[k];
+	}
+	live_counts_read(fds, &sv->live);
+	gc_read(fds->gc, &sv->gc);
+	/* LRU evictions are silent; they are what is neither live nor removed */
+	sv->evicted_halfopen = sat_sub(sv->total.flows_created,
+				       sv->total.halfopen_deleted + sv->gc.halfopen +
+					       (__u64)(sv->live.halfopen + sv->live.halfopen6));
+	sv->evicted_flows = sat_sub(sv->total.flows_promoted,
+				    sv->total.flows_deleted + sv->gc.flows +
+					    (__u64)(sv->live.flows + sv->live.flows6));
+	if (fds->meta >= 0)
+		bpf_map_lookup_elem(fds->meta, &zero, &sv->meta);
+	if (fds->detector >= 0)
+		bpf_map_lookup_elem(fds->detector, &zero, &sv->det);
+	return 0;
 }

@@ -11,32 +11,31 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "cli.h"
 #include "flowview.h"
-#include "json.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "util.h"
 
 #define TOP_SOURCES 5
 
-enum {
-	OPT_SYN_RATE = 0x1000,
-	OPT_COMPLETION,
-	OPT_CUSUM_THRESHOLD,
-	OPT_CUSUM_DRIFT,
-	OPT_FLOOD_END,
-};
+/* a default as the help text writes it: detector.h's value, spelled once */
+#define DEF_(x) "(default " #x ")"
+#define DEF(x) DEF_(x)
 
 const struct argp_option detector_options[] = {
 	{ NULL, 0, NULL, 0, "SYN-flood detector:", 50 },
 	{ "syn-rate", OPT_SYN_RATE, "N", 0,
-	  "SYN/s a victim must receive to be called flooded (default 1000)", 50 },
+	  "SYN/s a victim must receive to be called flooded " DEF(DET_DEFAULT_SYN_RATE), 50 },
 	{ "completion", OPT_COMPLETION, "RATIO", 0,
-	  "flood only while completed/SYN is below RATIO (default 0.5)", 50 },
-	{ "cusum-threshold", OPT_CUSUM_THRESHOLD, "H", 0, "CUSUM alarm level (default 5)", 50 },
+	  "flood only while completed/SYN is below RATIO " DEF(DET_DEFAULT_COMPLETION), 50 },
+	{ "cusum-threshold", OPT_CUSUM_THRESHOLD, "H", 0,
+	  "CUSUM alarm level " DEF(DET_DEFAULT_THRESHOLD), 50 },
 	{ "cusum-drift", OPT_CUSUM_DRIFT, "A", 0,
-	  "normal SYN excess per tick tolerated, in units of normal load (default 0.5)", 50 },
+	  "normal SYN excess per tick tolerated, in units of normal load "
+	  DEF(DET_DEFAULT_DRIFT), 50 },
 	{ "flood-end", OPT_FLOOD_END, "SEC", 0,
-	  "quiet seconds before syn_flood_end (default 2)", 50 },
+	  "quiet seconds before syn_flood_end " DEF(DET_DEFAULT_FLOOD_END_S), 50 },
 	{ 0 },
 };
 
@@ -121,19 +120,13 @@ static int collect_cb(const void *key, const void *val, void *ctx)
 	struct sample_vec *sv = ctx;
 	const struct syn_dst_val *v = val;
 
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 64;
-		struct det_sample *ns = realloc(sv->s, cap * sizeof(*ns));
-
-		if (!ns)
-			return 1;
-		sv->s = ns;
-		sv->cap = cap;
-	}
+	if (array_grow((void **)&sv->s, &sv->cap, sv->n, sizeof(*sv->s), 64))
+		return -ENOMEM;	/* an error, not fewer victims */
 	memcpy(&sv->s[sv->n].victim, key, sizeof(struct syn_dst_key));
 	sv->s[sv->n].syns = v->syns;
 	sv->s[sv->n].synacks = v->synacks;
 	sv->s[sv->n].completed = v->completed;
+	sv->s[sv->n].last_ns = v->last_ns;
 	sv->n++;
 	return 0;
 }
@@ -145,20 +138,25 @@ struct src_top {
 	__u64 since;		/* monotonic ns: only sources active since */
 };
 
-static void victim_str(const struct syn_dst_key *k, char *buf, size_t len)
+void monitor_victim_str(const struct syn_dst_key *k, char *buf, size_t len)
 {
-	endpoint_str(k->family, (const __u8 *)k->addr, k->port, buf, len);
+	char a[64];
+
+	if (!det_key_is_host(k)) {
+		endpoint_str(k->family, (const __u8 *)k->addr, k->port, buf, len);
+		return;
+	}
+	addr_str(k->family, (const __u8 *)k->addr, a, sizeof(a));
+	snprintf(buf, len, k->family == 6 ? "[%s]:*" : "%s:*", a);
 }
 
 static void print_alert(struct monitor *m, const struct det_event *e)
 {
 	char victim[64], a[64];
 	struct src_top top = { .since = mono_ns() - 5 * NSEC_PER_SEC };
-	double ts = real_ns() / 1e9;
-	struct jw w;
 	int i;
 
-	victim_str(&e->victim, victim, sizeof(victim));
+	monitor_victim_str(&e->victim, victim, sizeof(victim));
 	if (e->type == DET_FLOOD_START) {
 		struct syn_src_count sc[TOP_SOURCES];
 		int n = syn_src_top(m->fds, top.since, sc, TOP_SOURCES);
@@ -170,37 +168,13 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 		top.n = n > 0 ? n : 0;
 	}
 	if (m->json) {
-		jw_init(&w, m->out);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", e->type == DET_FLOOD_START ? "syn_flood_start" : "syn_flood_end");
-		if (m->iface)
-			jw_str(&w, "iface", m->iface);
-		jw_str(&w, "victim", victim);
-		jw_double(&w, "syn_rate", e->syn_rate, 0);
-		jw_double(&w, "completion", e->completion, 4);
-		jw_u64(&w, "half_open", e->half_open);
-		if (e->type == DET_FLOOD_START) {
-			jw_double(&w, "cusum", e->cusum, 1);
-			jw_arr_open(&w, "top_sources");
-			for (i = 0; i < top.n; i++) {
-				addr_str(top.key[i].family, (const __u8 *)top.key[i].addr, a, sizeof(a));
-				jw_obj_open(&w, NULL);
-				jw_str(&w, "addr", a);
-				jw_u64(&w, "syns", top.syns[i]);
-				jw_obj_close(&w);
-			}
-			jw_arr_close(&w);
-		} else {
-			jw_double(&w, "duration_s", e->duration_ns / 1e9, 3);
-			jw_u64(&w, "syns", e->flood_syns);
-			jw_u64(&w, "completed", e->flood_completed);
-		}
-		jw_double(&w, "ts", ts, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_alert(m->out, e, m->iface, top.key, top.syns, top.n);
 		return;
 	}
 	if (e->type == DET_FLOOD_START) {
+		if (det_key_is_host(&e->victim))
+			snprintf(victim + strlen(victim), sizeof(victim) - strlen(victim),
+				 " (%u ports)", e->ports);
 		fprintf(m->out, "ALERT syn_flood_start%s%s victim %s: %.0f SYN/s, %.1f%% completed, "
 			"CUSUM %.1f; top sources:", m->iface ? " on " : "", m->iface ? m->iface : "",
 			victim, e->syn_rate, e->completion * 100, e->cusum);
@@ -247,32 +221,23 @@ static void publish(struct monitor *m)
 	d.flooding = top != NULL;
 	d.since_ns = old.flooding == d.flooding && old.since_ns ? old.since_ns : d.updated_ns;
 	if (top) {
-		__u64 syns = top->prev_syns - top->start_syns;
-		__u64 done = top->prev_completed - top->start_completed;
+		__u64 syns = top->syns - top->start_syns;
+		__u64 done = top->completed - top->start_completed;
 
 		d.syn_rate = (__u64)top->last_rate;
 		/* completion over the whole flood, not just the last tick */
 		d.completion_ppm = syns ? (__u64)((double)(done > syns ? syns : done) / syns * 1e6) :
 					  1000000;
 		d.half_open = det_half_open(top);
-		d.flood_syns = top->prev_syns - top->start_syns;
+		d.flood_syns = syns;
 		d.cusum_milli = (__u64)(top->cusum * 1000);
 		d.victim = top->key;
 	} else {
 		/* the busiest victim's figures, for a quick look */
-		double rate = 0, comp = 1;
-		size_t i;
+		const struct det_victim *b = det_busiest(&m->det);
 
-		for (i = 0; i < DET_MAX_VICTIMS; i++) {
-			const struct det_victim *v = &m->det.v[i];
-
-			if (v->used && v->last_rate > rate) {
-				rate = v->last_rate;
-				comp = v->last_completion;
-			}
-		}
-		d.syn_rate = (__u64)rate;
-		d.completion_ppm = (__u64)(comp * 1e6);
+		d.syn_rate = b ? (__u64)b->last_rate : 0;
+		d.completion_ppm = (__u64)((b ? b->last_completion : 1) * 1e6);
 	}
 	bpf_map_update_elem(m->fds->detector, &zero, &d, BPF_ANY);
 }
@@ -281,13 +246,20 @@ int monitor_tick(struct monitor *m)
 {
 	struct sample_vec sv = {};
 	struct det_event ev[16];
+	__u64 now = mono_ns();	/* before the walk: entries changed after it are news next tick */
 	size_t i, n;
+	int err;
 
 	if (m->fds->syn_dst < 0)
 		return 0;
-	map_walk(m->fds->syn_dst, sizeof(struct syn_dst_key), sizeof(struct syn_dst_val),
-		 collect_cb, &sv);
-	n = det_update(&m->det, mono_ns(), sv.s, sv.n, ev, ARRAY_SIZE(ev));
+	err = map_walk(m->fds->syn_dst, sizeof(struct syn_dst_key), sizeof(struct syn_dst_val),
+		       collect_cb, &sv);
+	if (err) {
+		/* a shorter list would look like victims that went quiet */
+		free(sv.s);
+		return err;
+	}
+	n = det_update(&m->det, now, sv.s, sv.n, ev, ARRAY_SIZE(ev));
 	free(sv.s);
 	for (i = 0; i < n; i++)
 		print_alert(m, &ev[i]);
@@ -300,7 +272,6 @@ void monitor_report_drops(struct monitor *m)
 {
 	struct xdpct_stats st[HOOK_MAX];
 	__u64 dropped;
-	struct jw w;
 
 	if (stats_read(m->fds->stats, st))
 		return;
@@ -308,16 +279,7 @@ void monitor_report_drops(struct monitor *m)
 	if (dropped <= m->last_dropped)
 		return;
 	if (m->json) {
-		jw_init(&w, m->out);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", "events_dropped");
-		if (m->iface)
-			jw_str(&w, "iface", m->iface);
-		jw_u64(&w, "count", dropped - m->last_dropped);
-		jw_u64(&w, "total", dropped);
-		jw_double(&w, "ts", real_ns() / 1e9, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_drops(m->out, m->iface, dropped - m->last_dropped, dropped);
 	} else {
 		fprintf(m->out, "NOTE %llu per-flow events dropped (rate limit or full ring), "
 			"%llu in all\n", (unsigned long long)(dropped - m->last_dropped),
@@ -333,11 +295,77 @@ static int sample_cmp(const void *a, const void *b)
 		      &((const struct det_sample *)b)->victim, sizeof(struct syn_dst_key));
 }
 
+/* host_cmp - by host: family, then address (a syn_dst_key's first bytes) */
+static int host_cmp(const void *a, const void *b)
+{
+	const struct syn_dst_key *x = &((const struct det_sample *)a)->victim;
+	const struct syn_dst_key *y = &((const struct det_sample *)b)->victim;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+struct sample_verdict {
+	const struct det_params *p;
+	double dt, best_rate;
+	struct xdpct_detector *out;
+};
+
+/* judge - one victim's SYNs and completions in the window; true if flooded. */
+static bool judge(struct sample_verdict *sv, const struct syn_dst_key *k, __u64 syns, __u64 done)
+{
+	struct xdpct_detector *out = sv->out;
+	double rate = syns / sv->dt, comp;
+	bool flood;
+
+	comp = syns ? (double)(done < syns ? done : syns) / syns : 1;
+	flood = rate >= sv->p->min_rate && comp < sv->p->completion;
+	/* a flooded victim outranks any busier one that is not */
+	if ((flood && !out->flooding) || (flood == (bool)out->flooding && rate > sv->best_rate)) {
+		sv->best_rate = rate;
+		out->flooding = flood;
+		out->syn_rate = (__u64)rate;
+		out->completion_ppm = (__u64)(comp * 1e6);
+		out->half_open = syns - (done < syns ? done : syns);
+		out->flood_syns = flood ? syns : 0;
+		out->victim = *k;
+	}
+	return flood;
+}
+
+/*
+ * judge_all - each port, then each host over its ports that are not flooded
+ * themselves (as the detector sums them). d holds the window's deltas.
+ */
+static void judge_all(struct sample_verdict *sv, struct det_sample *d, size_t n)
+{
+	size_t i, j;
+
+	if (n)
+		qsort(d, n, sizeof(*d), host_cmp);
+	for (i = 0; i < n; i = j) {
+		struct syn_dst_key hk = d[i].victim;
+		__u64 syns = 0, done = 0;
+
+		for (j = i; j < n && !host_cmp(&d[i], &d[j]); j++) {
+			if (judge(sv, &d[j].victim, d[j].syns, d[j].completed))
+				continue;	/* flooded on its own */
+			syns += d[j].syns;
+			done += d[j].completed;
+		}
+		hk.port = 0;
+		hk.pad = DET_KEY_HOST;
+		if (syns)
+			judge(sv, &hk, syns, done);
+	}
+}
+
 int flood_sample(const struct xdpct_fds *fds, const struct det_params *p, __u64 window_ms,
 		 struct xdpct_detector *out)
 {
 	struct sample_vec before = {}, after = {};
-	double best_rate = -1, dt;
+	struct sample_verdict sv = { p, 0, -1, out };
 	__u64 t0, t1;
 	size_t i;
 	int err;
@@ -362,34 +390,21 @@ int flood_sample(const struct xdpct_fds *fds, const struct det_params *p, __u64 
 		free(after.s);
 		return err < 0 ? err : -ENOMEM;
 	}
-	dt = (t1 - t0) / 1e9;
+	sv.dt = (t1 - t0) / 1e9;
 	if (before.n)
 		qsort(before.s, before.n, sizeof(*before.s), sample_cmp);
+	/* after's counters become the window's deltas */
 	for (i = 0; i < after.n; i++) {
-		const struct det_sample *a = &after.s[i], *b = NULL;
-		__u64 syns, done;
-		double rate, comp;
-		bool flood;
+		struct det_sample *a = &after.s[i];
+		const struct det_sample *b = NULL;
 
 		if (before.n)
 			b = bsearch(a, before.s, before.n, sizeof(*before.s), sample_cmp);
 		/* a victim first seen in the window: all its SYNs are new */
-		syns = a->syns - (b && b->syns <= a->syns ? b->syns : 0);
-		done = a->completed - (b && b->completed <= a->completed ? b->completed : 0);
-		rate = syns / dt;
-		comp = syns ? (double)(done < syns ? done : syns) / syns : 1;
-		flood = rate >= p->min_rate && comp < p->completion;
-		/* a flooded victim outranks any busier one that is not */
-		if ((flood && !out->flooding) || (flood == (bool)out->flooding && rate > best_rate)) {
-			best_rate = rate;
-			out->flooding = flood;
-			out->syn_rate = (__u64)rate;
-			out->completion_ppm = (__u64)(comp * 1e6);
-			out->half_open = syns - (done < syns ? done : syns);
-			out->flood_syns = flood ? syns : 0;
-			out->victim = a->victim;
-		}
+		a->syns -= b && b->syns <= a->syns ? b->syns : 0;
+		a->completed -= b && b->completed <= a->completed ? b->completed : 0;
 	}
+	judge_all(&sv, after.s, after.n);
 	out->updated_ns = real_ns();
 	free(before.s);
 	free(after.s);

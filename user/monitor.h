@@ -31,7 +31,7 @@ struct monitor {
 int monitor_init(struct monitor *m, const struct xdpct_fds *fds, const char *iface, bool json,
 		 const struct det_params *p, FILE *out);
 void monitor_free(struct monitor *m);
-/* monitor_tick - one detector step; returns the number of alerts printed. */
+/* monitor_tick - one detector step; the number of alerts printed, or -errno. */
 int monitor_tick(struct monitor *m);
 /* monitor_report_drops - print per-flow events lost since the last call. */
 void monitor_report_drops(struct monitor *m);
@@ -45,11 +45,18 @@ bool detector_live(const struct xdpct_detector *d);
 /*
  * flood_sample - with no detector running: read the SYN counters twice,
  * window_ms apart, and judge each victim by the detector's rate and
- * completion thresholds (no CUSUM history, no since). Fills out with the
- * flooded victim of highest SYN rate, else the busiest. 0 or -errno.
+ * completion thresholds (no CUSUM history, no since), each port and each
+ * host over its ports not flooded on their own. Fills out with the flooded
+ * victim of highest SYN rate, else the busiest. 0 or -errno.
  */
 int flood_sample(const struct xdpct_fds *fds, const struct det_params *p, __u64 window_ms,
 		 struct xdpct_detector *out);
+
+/*
+ * monitor_victim_str - a victim as alerts and stats write it: "ADDR:PORT",
+ * "[ADDR6]:PORT", or "ADDR:*" / "[ADDR6]:*" for a host-wide one.
+ */
+void monitor_victim_str(const struct syn_dst_key *k, char *buf, size_t len);
 
 /* Detector thresholds as command-line options (shared by run and events). */
 extern const struct argp_option detector_options[];

@@ -201,8 +201,8 @@ int pins_create(struct ld *ld)
 			continue;
 		err = pins_pin(ld->dir, p, *pin_fd_of(&ld->fds, p));
 		if (err) {
-			pr_err("%s: pinning %s/%s failed: %s", ld->ifname, ld->dir,
-			       pin_table[p].name, strerror(-err));
+			err_why("%s: pinning %s/%s failed: %s", ld->ifname, ld->dir,
+				pin_table[p].name, strerror(-err));
 			return err;
 		}
 	}
@@ -283,10 +283,10 @@ static int open_pin(const char *dir, enum pin p, int *out)
 		if (fd == -ENOENT && pin_table[p].open != PIN_OPEN_REQUIRED)
 			return 0;
 		if (fd == -EACCES || fd == -EPERM)
-			pr_err("reading %s needs root: the pins are mode 0600 and reading BPF "
-			       "maps needs CAP_BPF; run it with sudo", path);
+			err_why("reading %s needs root: the pins are mode 0600 and reading BPF "
+				"maps needs CAP_BPF; run it with sudo", path);
 		else if (fd != -ENOENT)
-			pr_err("opening %s failed: %s", path, strerror(-fd));
+			err_why("opening %s failed: %s", path, strerror(-fd));
 		return fd;
 	}
 	*out = fd;
@@ -306,7 +306,7 @@ int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta 
 	if (stat(dir, &st)) {
 		err = -errno;
 		if (err == -EACCES)
-			pr_err("reading %s needs root; run it with sudo", dir);
+			err_why("reading %s needs root; run it with sudo", dir);
 		return err;
 	}
 	for (p = 0; p < PIN_MAX; p++) {

@@ -1,31 +1,24 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Copyright (c) 2026 The xdpct authors */
-/* print.c - flows and counters as tables and JSON. */
+/* print.c - flows and counters as tables (JSON lines are jsonl.c's). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 
 #include <linux/types.h>
 
 #include "flow.h"
 #include "tcp_fsm.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "print.h"
 #include "util.h"
 
 int flow_vec_push(struct flow_vec *fv, const struct flow_view *v)
 {
-	if (fv->n == fv->cap) {
-		size_t cap = fv->cap ? fv->cap * 2 : 256;
-		struct flow_view *nv = realloc(fv->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		fv->v = nv;
-		fv->cap = cap;
-	}
+	if (array_grow((void **)&fv->v, &fv->cap, fv->n, sizeof(*fv->v), 256))
+		return -ENOMEM;
 	fv->v[fv->n++] = *v;
 	return 0;
 }
@@ -143,200 +136,7 @@ void print_flows_table(FILE *f, const struct flow_vec *fv, const char *iface_col
 		fprintf(stderr, "xdpct: %zu flow%s shown.\n", fv->n, fv->n == 1 ? "" : "s");
 }
 
-/* isn_known - was this side's ISN seen (or implied by the SYN-ACK's ack)? */
-static bool isn_known(const struct flow *f, int s)
-{
-	if (f->ctl & (s ? CT_CTL_ISN_RESP : CT_CTL_ISN_ORIG))
-		return true;
-	/* a SYN-ACK's ack is the (unseen) SYN's seq + 1 */
-	return s == CT_DIR_ORIG && (f->ctl & CT_CTL_FIRST_RESP) && (f->ctl & CT_CTL_ISN_RESP);
-}
-
-void print_flow_json(FILE *f, const struct flow_view *v, const char *iface)
-{
-	char a[INET6_ADDRSTRLEN], fl[16];
-	const char *names[32];
-	struct jw w;
-	int i, n;
-
-	jw_init(&w, f);
-	jw_obj_open(&w, NULL);
-	if (iface)
-		jw_str(&w, "iface", iface);
-	jw_str(&w, "family", v->family == 6 ? "ipv6" : "ipv4");
-	addr_str(v->family, v->orig_addr, a, sizeof(a));
-	jw_str(&w, "orig_addr", a);
-	jw_u64(&w, "orig_port", v->orig_port);
-	addr_str(v->family, v->resp_addr, a, sizeof(a));
-	jw_str(&w, "resp_addr", a);
-	jw_u64(&w, "resp_port", v->resp_port);
-	jw_str(&w, "state", ct_state_name(v->state));
-	jw_str(&w, "conn_state", v->conn_state);
-	jw_str(&w, "history", v->history);
-	/* letters past the record's 12 slots were dropped (F, f, R, r never) */
-	jw_bool(&w, "history_truncated", (v->f.ctl & CT_CTL_HIST_FULL) != 0);
-	jw_arr_open(&w, "anomalies");
-	n = anomaly_names(v->anomalies, names, 32);
-	for (i = 0; i < n; i++)
-		jw_str(&w, NULL, names[i]);
-	jw_arr_close(&w);
-	jw_u64(&w, "orig_pkts", v->f.dir[0].pkts);
-	jw_u64(&w, "orig_bytes", v->f.dir[0].bytes);
-	jw_u64(&w, "resp_pkts", v->f.dir[1].pkts);
-	jw_u64(&w, "resp_bytes", v->f.dir[1].bytes);
-	jw_u64(&w, "orig_ip_bytes", v->f.dir[0].ip_bytes);
-	jw_u64(&w, "resp_ip_bytes", v->f.dir[1].ip_bytes);
-	jw_u64(&w, "orig_acked", v->orig_acked);
-	jw_u64(&w, "resp_acked", v->resp_acked);
-	for (i = 0; i < 2; i++) {
-		const char *k = i ? "resp_isn" : "orig_isn";
-
-		if (isn_known(&v->f, i))
-			jw_u64(&w, k, v->f.dir[i].isn);
-		else
-			jw_null(&w, k);
-	}
-	if (v->syn_rtt_us >= 0)
-		jw_i64(&w, "syn_rtt_us", v->syn_rtt_us);
-	else
-		jw_null(&w, "syn_rtt_us");
-	if (v->ack_rtt_us >= 0)
-		jw_i64(&w, "ack_rtt_us", v->ack_rtt_us);
-	else
-		jw_null(&w, "ack_rtt_us");
-	jw_u64(&w, "first_seen_ns", v->first_ns);
-	jw_u64(&w, "last_seen_ns", v->last_ns);
-	tcp_flags_str(v->f.flags[0], fl, sizeof(fl));
-	jw_str(&w, "orig_flags", fl);
-	tcp_flags_str(v->f.flags[1], fl, sizeof(fl));
-	jw_str(&w, "resp_flags", fl);
-	jw_i64(&w, "timeout_s", v->expires_in_s);
-	jw_str(&w, "map", v->ended ? "ended" : v->in_halfopen ? "halfopen" : "flows");
-	jw_obj_close(&w);
-	jw_end_line(&w);
-}
-
-static __u64 sat_sub(__u64 a, __u64 b)
-{
-	return a > b ? a - b : 0;
-}
-
-int stats_view_read(const struct xdpct_fds *fds, struct stats_view *sv)
-{
-	__u32 zero = 0;
-	size_t k;
-	int h, err;
-
-	memset(sv, 0, sizeof(*sv));
-	err = stats_read(fds->stats, sv->hook);
-	if (err)
-		return err;
-	for (h = 0; h < HOOK_MAX; h++) {
-		__u64 *dst = (__u64 *)&sv->total, *src = (__u64 *)&sv->hook[h];
-
-		for (k = 0; k < sizeof(sv->total) / sizeof(__u64); k++)
-			dst[k] += src[k];
-	}
-	live_counts_read(fds, &sv->live);
-	gc_read(fds->gc, &sv->gc);
-	/* LRU evictions are silent; they are what is neither live nor removed */
-	sv->evicted_halfopen = sat_sub(sv->total.flows_created,
-				       sv->total.halfopen_deleted + sv->gc.halfopen +
-					       (__u64)(sv->live.halfopen + sv->live.halfopen6));
-	sv->evicted_flows = sat_sub(sv->total.flows_promoted,
-				    sv->total.flows_deleted + sv->gc.flows +
-					    (__u64)(sv->live.flows + sv->live.flows6));
-	if (fds->meta >= 0)
-		bpf_map_lookup_elem(fds->meta, &zero, &sv->meta);
-	if (fds->detector >= 0 && !bpf_map_lookup_elem(fds->detector, &zero, &sv->det))
-		sv->det_fresh = detector_live(&sv->det);
-	return 0;
-}
-
 static const char *const malformed_names[MAL_MAX] = XDPCT_MALFORMED_NAMES;
-
-static __u64 malformed_total(const struct xdpct_stats *s)
-{
-	__u64 n = 0;
-	int i;
-
-	for (i = 0; i < MAL_MAX; i++)
-		n += s->malformed[i];
-	return n;
-}
-
-static void json_counters(struct jw *w, const struct xdpct_stats *s)
-{
-	int i;
-
-	jw_u64(w, "packets", s->packets);
-	jw_u64(w, "tcp", s->tcp);
-	jw_u64(w, "non_tcp", s->non_tcp);
-	jw_u64(w, "fragments", s->fragments);
-	jw_u64(w, "malformed", malformed_total(s));
-	jw_obj_open(w, "malformed_by_reason");
-	for (i = 0; i < MAL_MAX; i++)
-		jw_u64(w, malformed_names[i], s->malformed[i]);
-	jw_obj_close(w);
-	jw_u64(w, "flows_created", s->flows_created);
-	jw_u64(w, "flows_promoted", s->flows_promoted);
-	jw_u64(w, "flows_reopened", s->flows_reopened);
-	jw_u64(w, "syn_pkts", s->syn_pkts);
-	jw_u64(w, "synack_pkts", s->synack_pkts);
-	jw_u64(w, "syn_retransmits", s->syn_retransmits);
-	jw_u64(w, "synack_retransmits", s->synack_retransmits);
-	jw_u64(w, "handshakes_completed", s->handshakes_completed);
-	jw_u64(w, "rst_pkts", s->rst_pkts);
-	jw_u64(w, "fin_pkts", s->fin_pkts);
-	jw_u64(w, "invalid_pkts", s->invalid_pkts);
-	jw_u64(w, "events_sent", s->events_sent);
-	jw_u64(w, "events_dropped", s->events_dropped);
-	jw_u64(w, "insert_failed", s->insert_failed);
-}
-
-
-void print_stats_json(FILE *f, const struct stats_view *sv, const char *iface)
-{
-	char victim[64];
-	struct jw w;
-
-	jw_init(&w, f);
-	jw_obj_open(&w, NULL);
-	if (iface)
-		jw_str(&w, "iface", iface);
-	json_counters(&w, &sv->total);
-	jw_u64(&w, "flows_evicted", sv->evicted_flows + sv->evicted_halfopen);
-	jw_u64(&w, "flows_evicted_established", sv->evicted_flows);
-	jw_u64(&w, "flows_evicted_halfopen", sv->evicted_halfopen);
-	jw_u64(&w, "flows_expired", sv->gc.flows + sv->gc.halfopen);
-	jw_u64(&w, "flows_live", (__u64)(sv->live.flows + sv->live.flows6));
-	jw_u64(&w, "half_open", (__u64)(sv->live.halfopen + sv->live.halfopen6));
-	jw_bool(&w, "counts_exact", sv->live.exact);
-	jw_u64(&w, "max_flows", sv->meta.max_flows);
-	jw_u64(&w, "max_halfopen", sv->meta.max_halfopen);
-	if (sv->det_fresh || sv->det_sampled) {
-		jw_str(&w, "flood_state", sv->det.flooding ? "flood" : "normal");
-		jw_str(&w, "flood_basis", sv->det_fresh ? "detector" : "sample");
-		if (sv->det_fresh)
-			jw_u64(&w, "flood_since_ns", sv->det.since_ns);
-		jw_u64(&w, "syn_rate", sv->det.syn_rate);
-		jw_double(&w, "completion", sv->det.completion_ppm / 1e6, 3);
-		if (sv->det.flooding) {
-			endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
-				     sv->det.victim.port, victim, sizeof(victim));
-			jw_str(&w, "victim", victim);
-			jw_u64(&w, "flood_syns", sv->det.flood_syns);
-		}
-	}
-	jw_obj_open(&w, "xdp");
-	json_counters(&w, &sv->hook[HOOK_XDP]);
-	jw_obj_close(&w);
-	jw_obj_open(&w, "tc");
-	json_counters(&w, &sv->hook[HOOK_TC]);
-	jw_obj_close(&w);
-	jw_obj_close(&w);
-	jw_end_line(&w);
-}
 
 static void row(FILE *f, const char *name, __u64 total, __u64 x, __u64 t)
 {
@@ -356,7 +156,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 	row(f, "tcp", s->tcp, x->tcp, t->tcp);
 	row(f, "non_tcp", s->non_tcp, x->non_tcp, t->non_tcp);
 	row(f, "fragments", s->fragments, x->fragments, t->fragments);
-	row(f, "malformed", malformed_total(s), malformed_total(x), malformed_total(t));
+	row(f, "malformed", stats_malformed(s), stats_malformed(x), stats_malformed(t));
 	for (i = 0; i < MAL_MAX; i++)
 		if (s->malformed[i])
 			row(f, malformed_names[i], s->malformed[i], x->malformed[i], t->malformed[i]);
@@ -367,6 +167,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 	row(f, "rst_pkts", s->rst_pkts, x->rst_pkts, t->rst_pkts);
 	row(f, "fin_pkts", s->fin_pkts, x->fin_pkts, t->fin_pkts);
 	row(f, "invalid_pkts", s->invalid_pkts, x->invalid_pkts, t->invalid_pkts);
+	row(f, "tcp_bad_csum", s->tcp_bad_csum, x->tcp_bad_csum, t->tcp_bad_csum);
 	row(f, "flows_created", s->flows_created, x->flows_created, t->flows_created);
 	row(f, "events_dropped", s->events_dropped, x->events_dropped, t->events_dropped);
 	fprintf(f, "  flows: %lld established map (max %llu), %lld half-open map (max %llu)%s\n",
@@ -377,8 +178,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 		(unsigned long long)sv->evicted_flows, (unsigned long long)sv->evicted_halfopen,
 		(unsigned long long)(sv->gc.flows + sv->gc.halfopen));
 	if (sv->det_sampled) {
-		endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
-			     sv->det.victim.port, victim, sizeof(victim));
+		monitor_victim_str(&sv->det.victim, victim, sizeof(victim));
 		fprintf(f, "  syn flood: %s%s (sampled over %.2f s, no detector running: %llu "
 			"SYN/s, completion %.1f%%)\n", sv->det.flooding ? "FLOOD on " : "normal",
 			sv->det.flooding ? victim : "", STATS_SAMPLE_MS / 1e3,
@@ -387,8 +187,7 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 		fprintf(f, "  syn flood: not judged (no detector running: 'xdpct run' or "
 			"'xdpct events')\n");
 	} else if (sv->det.flooding) {
-		endpoint_str(sv->det.victim.family, (const __u8 *)sv->det.victim.addr,
-			     sv->det.victim.port, victim, sizeof(victim));
+		monitor_victim_str(&sv->det.victim, victim, sizeof(victim));
 		fmt_age(since, sizeof(since), real_ns() - sv->det.since_ns);
 		fprintf(f, "  syn flood: FLOOD on %s for %s: %llu SYN/s, completion %.1f%%, "
 			"%llu SYNs so far\n", victim, since, (unsigned long long)sv->det.syn_rate,
@@ -398,4 +197,23 @@ void print_stats_table(FILE *f, const struct stats_view *sv, const char *iface)
 		fprintf(f, "  syn flood: normal for %s (%llu SYN/s, completion %.1f%%)\n", since,
 			(unsigned long long)sv->det.syn_rate, sv->det.completion_ppm / 1e4);
 	}
+}
+
+void print_event_line(FILE *f, const struct ct_event *e, const struct flow_view *v)
+{
+	const char *names[32];
+	char o[64], r[64];
+	int i, n;
+
+	endpoint_str(v->family, v->orig_addr, v->orig_port, o, sizeof(o));
+	endpoint_str(v->family, v->resp_addr, v->resp_port, r, sizeof(r));
+	fprintf(f, "%-12s %s -> %s %s", jsonl_event_name(e->type), o, r, ct_state_name(e->new_state));
+	if (e->type == CT_EV_STATE)
+		fprintf(f, " (was %s)", ct_state_name(e->old_state));
+	fprintf(f, " history %s", v->history[0] ? v->history : "-");
+	n = anomaly_names(e->new_anomalies, names, 32);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "," : " anomaly ", names[i]);
+	fputc('\n', f);
+	fflush(f);
 }

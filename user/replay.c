@@ -23,24 +23,35 @@
 
 #include "xdpct.skel.h"
 #include "cli.h"
+#include "export.h"
+#include "filter.h"
+#include "progress.h"
 #include "isn.h"
+#include "jsonl.h"
 #include "replay.h"
 #include "util.h"
 
-#define FRAME_MAX 512		/* headers fit; lengths come from the headers */
+/*
+ * Whole frames, up to an IPv4 packet's most plus link headers: an IPv6
+ * chain as long as the parser accepts (6 headers of up to 2 KB) and whole
+ * segments fit. Frames over a page reach the program as multi-buffer
+ * frames (xdp.frags), its headers in the first ~3.5 KB.
+ */
+#define FRAME_MAX (65535 + 64)
 #define CONSUME_EVERY 2048
 
 struct replay_args {
-	const char *file;
-	bool json, hosts, conntrack;
 	struct ld_opts ld;
+	struct flow_filter flt;
+	const char *file;
+	struct cli_common common;
+	bool hosts, conntrack;
+	__u8 pad[5];
 };
 
 /* Zeek's connection timers (init-bare.zeek): a 5 s attempt delay, removal
  * 5 s after a close, 5 min inactivity. */
-void replay_zeek_timeouts(struct ld_opts *o)
-{
-	static const __u64 zeek_s[CT_STATE_COUNT] = {
+static const __u64 zeek_s[CT_STATE_COUNT] = {
 		[CT_STATE_SYN_SENT] = 5,	/* tcp_attempt_delay */
 		[CT_STATE_SYN_SENT2] = 5,
 		[CT_STATE_SYN_RECV] = 300,	/* tcp_inactivity_timeout */
@@ -50,7 +61,10 @@ void replay_zeek_timeouts(struct ld_opts *o)
 		[CT_STATE_LAST_ACK] = 300,
 		[CT_STATE_TIME_WAIT] = 5,	/* tcp_close_delay */
 		[CT_STATE_CLOSE] = 5,
-	};
+};
+
+void replay_zeek_timeouts(struct ld_opts *o)
+{
 	int s;
 
 	/* --timeout given on the command line wins */
@@ -64,6 +78,10 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	struct replay_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		state->child_inputs[1] = &a->flt;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
 			argp_error(state, "one capture file only");
@@ -72,9 +90,6 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->file)
 			argp_error(state, "which capture? (xdpct replay FILE)");
-		return 0;
-	case OPT_JSON:
-		a->json = true;
 		return 0;
 	case OPT_HOSTS:
 		a->hosts = true;
@@ -86,7 +101,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		a->conntrack = true;
 		return 0;
 	default:
-		/* --timeout, --max-flows, --verbose: as attach takes them */
+		/* --timeout, --max-flows: as attach takes them */
 		return parse_load_opt(key, arg, state, &a->ld);
 	}
 }
@@ -150,123 +165,266 @@ int replay_frame(int dlt, const __u8 *pkt, __u32 caplen, __u8 *out, int *extra)
 	return (int)(n + 14);
 }
 
-struct ended {
-	struct flow_vec *fv;
-	int err;
+/* One replay: the capture, the loaded object, and the flows found so far. */
+struct replay {
+	struct replay_args a;
+	struct ld ld;
+	pcap_t *pcap;
+	struct ring_buffer *rb;
+	struct flow_vec fv;	/* ended flows, then the rest at the end */
+	int dlt;
+	int err;		/* the first error collecting them */
+	__u64 table;		/* the smaller flow table's size */
+	__u64 check_every;	/* packets between looks at the counters */
+	__u64 n, short_frames, last_ts, created_at_sweep;
+	__u64 t0, t1;		/* monotonic: how long the frames took */
+	struct progress pg;	/* on stderr, if a terminal */
+	size_t nflows;		/* the capture's, before the filters */
+	bool loaded;
+	__u8 pad[7];
 };
 
+/* ended_cb - a flow the program replaced (CT_EV_END) is one that ended. */
 static int ended_cb(void *ctx, void *data, size_t size)
 {
-	struct ended *e = ctx;
+	struct replay *r = ctx;
 	const struct ct_event *ev = data;
 	struct flow_view v;
 
-	if (size < sizeof(*ev) || ev->type != CT_EV_END)
+	if (size < sizeof(*ev) || ev->type != CT_EV_END || r->err)
 		return 0;
 	flow_view_from_event(&v, ev, 0, ev->ts_ns);
 	v.ended = true;
 	v.expired = false;
-	e->err = flow_vec_push(e->fv, &v);
+	r->err = flow_vec_push(&r->fv, &v);
 	return 0;
 }
 
-struct sweep {
-	struct flow_vec *fv;
-	int fd;
-	int family;
-	__u64 now;
-	__u64 deleted;
-	int err;
-};
-
-static int sweep_cb(const void *key, const void *val, void *ctx)
+/* swept_cb - a flow whose timeout passed by capture time ended too. */
+static int swept_cb(int family, const void *key, const struct flow *f, bool halfopen, void *ctx)
 {
-	struct sweep *sw = ctx;
-	const struct flow *f = val;
+	struct replay *r = ctx;
 	struct flow_view v;
 
-	if (!f->expires_ns || sw->now < f->expires_ns)
-		return 0;
-	flow_view_fill(&v, sw->family, key, f, 0, sw->now);
+	(void)halfopen;
+	flow_view_fill(&v, family, key, f, 0, r->last_ts);
 	v.ended = true;
 	v.expired = false;
-	sw->err = flow_vec_push(sw->fv, &v);
-	if (!sw->err && !bpf_map_delete_elem(sw->fd, key))
-		sw->deleted++;
-	return sw->err;
-}
-
-/* sweep_ho_cb - an expired flow of the SYN cache, freed after this call. */
-static int sweep_ho_cb(int family, const void *key, const struct flow *f, bool ho, void *ctx)
-{
-	struct sweep *sw = ctx;
-	struct flow_view v;
-
-	(void)ho;
-	flow_view_fill(&v, family, key, f, 0, sw->now);
-	v.ended = true;
-	v.expired = false;
-	return flow_vec_push(sw->fv, &v);
+	return flow_vec_push(&r->fv, &v);
 }
 
 /*
- * sweep_expired - move the flows whose timeout passed by capture time now
- * out of the maps into fv, as the live tracker's run does every second, so a
- * long capture never fills the tables with flows that are over. Deleting
- * during a batch walk is safe: a batch is copied out before it is handed
- * over. Returns 0 or -errno.
+ * replay_sizes - a capture's attempts get as much room as its connections
+ * (every flow starts in the half-open map, so its size paces the sweeps).
  */
-static int sweep_expired(const struct xdpct_fds *fds, __u64 now, struct flow_vec *fv)
+static void replay_sizes(struct replay *r)
 {
-	const struct {
-		int fd, family;
-		size_t key_size;
-		bool halfopen;
-	} maps[] = {
-		{ fds->flows, 4, sizeof(struct flow_key4), false },
-		{ fds->flows6, 6, sizeof(struct flow_key6), false },
-		{ fds->halfopen, 4, sizeof(struct flow_key4), true },
-		{ fds->halfopen6, 6, sizeof(struct flow_key6), true },
-	};
-	__u64 fl = 0, ho = 0;
-	size_t i;
-	int err = 0;
+	struct ld_opts *o = &r->a.ld;
 
-	for (i = 0; i < ARRAY_SIZE(maps) && !err; i++) {
-		struct sweep sw = { fv, maps[i].fd, maps[i].family, now, 0, 0 };
+	r->table = o->max_flows ? o->max_flows : XDPCT_MAX_FLOWS_DEFAULT;
+	if (!o->max_halfopen)
+		o->max_halfopen = r->table;
+	if (o->max_halfopen < r->table)
+		r->table = o->max_halfopen;
+	r->check_every = r->table / 4 < CONSUME_EVERY ? r->table / 4 : CONSUME_EVERY;
+}
 
-		if (maps[i].halfopen)
-			sw.deleted = halfopen_expire(maps[i].fd, maps[i].family, now, sweep_ho_cb,
-						     &sw, &err);
-		else
-			err = map_walk(maps[i].fd, maps[i].key_size, sizeof(struct flow),
-				       sweep_cb, &sw);
-		if (!err)
-			err = sw.err;
-		if (maps[i].halfopen)
-			ho += sw.deleted;
-		else
-			fl += sw.deleted;
+/* replay_open - the capture, its link type, the object, the ring. 0 or -errno. */
+static int replay_open(struct replay *r)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	static __u8 frame[FRAME_MAX];
+	const char *dlt_name;
+	int extra, err;
+
+	r->pcap = pcap_open_offline_with_tstamp_precision(r->a.file, PCAP_TSTAMP_PRECISION_NANO,
+							  errbuf);
+	if (!r->pcap) {
+		pr_err("%s: cannot read it as pcap or pcapng: %s", r->a.file, errbuf);
+		return -EINVAL;
 	}
-	gc_add(fds->gc, fl, ho);
-	return err;
+	r->dlt = pcap_datalink(r->pcap);
+	if (replay_frame(r->dlt, (const __u8 *)"", 0, frame, &extra) < 0) {
+		dlt_name = pcap_datalink_val_to_name(r->dlt);
+		pr_err("%s: unsupported link type %d (%s)", r->a.file, r->dlt,
+		       dlt_name ? dlt_name : "?");
+		return -EPROTONOSUPPORT;
+	}
+	err = ld_load(&r->ld, &r->a.ld);
+	if (err) {
+		err_report(err, "loading the BPF object failed");
+		return err;
+	}
+	r->loaded = true;
+	r->rb = ring_buffer__new(r->ld.fds.events, ended_cb, r, NULL);
+	if (!r->rb) {
+		err = -errno;
+		pr_err("opening the event ring buffer failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * replay_sweep - a packet creates at most one flow: checking at most every
+ * quarter table of packets and sweeping once a quarter table of flows was
+ * created since the last sweep keeps the flows that ended from pushing out
+ * open ones (they leave the maps when swept or at the end, not before).
+ */
+static void replay_sweep(struct replay *r)
+{
+	struct xdpct_stats st[HOOK_MAX];
+	long swept;
+
+	if (r->n % r->check_every || stats_read(r->ld.fds.stats, st) ||
+	    st[HOOK_XDP].flows_created - r->created_at_sweep < r->table / 4)
+		return;
+	if (!r->err) {
+		swept = flows_expire(&r->ld.fds, r->last_ts, swept_cb, r);
+		r->err = swept < 0 ? (int)swept : 0;
+	}
+	r->created_at_sweep = st[HOOK_XDP].flows_created;
+}
+
+/* replay_frames - every packet through the program, capture time as its clock. */
+static int replay_frames(struct replay *r)
+{
+	int prog_fd = bpf_program__fd(r->ld.skel->progs.xdpct_xdp);
+	static __u8 frame[FRAME_MAX];
+	struct pcap_pkthdr *h;
+	const u_char *pkt;
+	int ret, rc = 0;
+
+	r->t0 = mono_ns();
+	progress_init(&r->pg, pcap_file(r->pcap));
+	while ((ret = pcap_next_ex(r->pcap, &h, &pkt)) == 1) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		int len, extra = 0;
+
+		len = replay_frame(r->dlt, pkt, h->caplen, frame, &extra);
+		if (len < 14) {
+			r->short_frames++;
+			continue;
+		}
+		r->last_ts = (__u64)h->ts.tv_sec * NSEC_PER_SEC + (__u64)h->ts.tv_usec;
+		r->ld.skel->bss->replay_now_ns = r->last_ts;
+		r->ld.skel->bss->replay_wire_len = (__u32)((int)h->len + extra);
+		opts.data_in = frame;
+		opts.data_size_in = (__u32)len;
+		opts.repeat = 1;
+		if (bpf_prog_test_run_opts(prog_fd, &opts)) {
+			rc = -errno;
+			pr_err("%s: BPF_PROG_TEST_RUN failed at packet %llu: %s", r->a.file,
+			       (unsigned long long)r->n + 1, strerror(-rc));
+			break;
+		}
+		if (++r->n % CONSUME_EVERY == 0) {
+			ring_buffer__consume(r->rb);
+			progress_update(&r->pg, r->n);
+		}
+		replay_sweep(r);
+	}
+	if (ret == -1) {
+		pr_err("%s: %s (after %llu packets; the flows up to there are shown)", r->a.file,
+		       pcap_geterr(r->pcap), (unsigned long long)r->n);
+		rc = -EIO;
+	}
+	r->t1 = mono_ns();
+	progress_end(&r->pg);
+	ring_buffer__consume(r->rb);
+	return rc;
+}
+
+/* replay_collect - the flows still in the maps join the ended ones. */
+static int replay_collect(struct replay *r)
+{
+	size_t i;
+
+	if (!r->err)
+		r->err = collect_flows(&r->ld.fds, true, 0, r->last_ts, &r->fv);
+	if (!r->err)
+		r->err = isn_mark_flows(r->ld.fds.host_isn, &r->fv);
+	if (r->err) {
+		pr_err("%s: reading the flows failed: %s", r->a.file, strerror(-r->err));
+		return r->err;
+	}
+	/* flows past their timeout at the end of the capture still happened */
+	for (i = 0; i < r->fv.n; i++)
+		r->fv.v[i].expired = false;
+	flow_vec_sort(&r->fv);
+	r->nflows = r->fv.n;
+	filter_apply(&r->a.flt, &r->fv);
+	r->fv.now_ns = r->last_ts;
+	return 0;
+}
+
+/* replay_summary - on stderr: what was lost, and how fast it went. */
+static void replay_summary(const struct replay *r)
+{
+	struct xdpct_stats st[HOOK_MAX];
+	struct stats_view sv;
+	double secs = (r->t1 - r->t0) / 1e9;
+	__u64 mal = r->short_frames;
+	int k;
+
+	if (!stats_view_read(&r->ld.fds, &sv) && sv.evicted_flows + sv.evicted_halfopen)
+		pr_warn("%llu flows were pushed out of the full tables before they ended and are "
+			"not listed (raise --max-flows)",
+			(unsigned long long)(sv.evicted_flows + sv.evicted_halfopen));
+	if (stats_read(r->ld.fds.stats, st))
+		return;
+	for (k = 0; k < MAL_MAX; k++)
+		mal += st[HOOK_XDP].malformed[k];
+	fprintf(stderr, "xdpct: replayed %llu packets in %.3f s (%.0f pkt/s): %llu tcp, "
+		"%llu non-tcp, %llu malformed; %zu flows\n",
+		(unsigned long long)(r->n + r->short_frames), secs,
+		(r->t1 > r->t0 ? r->n / secs : 0.0), (unsigned long long)st[HOOK_XDP].tcp,
+		(unsigned long long)st[HOOK_XDP].non_tcp, (unsigned long long)mal, r->nflows);
+	if (st[HOOK_XDP].events_dropped)
+		pr_warn("%llu ended flows were lost (ring buffer full)",
+			(unsigned long long)st[HOOK_XDP].events_dropped);
+}
+
+static void replay_close(struct replay *r)
+{
+	flow_vec_free(&r->fv);
+	ring_buffer__free(r->rb);
+	if (r->loaded)
+		ld_destroy(&r->ld);
+	if (r->pcap)
+		pcap_close(r->pcap);
+}
+
+static char doc_zeek[256], doc_conntrack[192], doc_max_flows[192];
+
+/* replay_docs - the help texts' defaults, from the tables that set them. */
+static void replay_docs(void)
+{
+	struct ld_defaults d;
+
+	ld_defaults(&d);
+	snprintf(doc_zeek, sizeof(doc_zeek), "Zeek's connection timers (the default): an "
+		 "unanswered attempt ends after %llu s, a closed flow %llu s after its last "
+		 "packet, an idle one after %llu s", (unsigned long long)zeek_s[CT_STATE_SYN_SENT],
+		 (unsigned long long)zeek_s[CT_STATE_CLOSE],
+		 (unsigned long long)zeek_s[CT_STATE_ESTABLISHED]);
+	snprintf(doc_conntrack, sizeof(doc_conntrack), "the live tracker's timeouts instead "
+		 "(nf_conntrack's defaults: SYN_SENT %llu s, ESTABLISHED %llu s, ...)",
+		 (unsigned long long)(d.timeout_ns[CT_STATE_SYN_SENT] / NSEC_PER_SEC),
+		 (unsigned long long)(d.timeout_ns[CT_STATE_ESTABLISHED] / NSEC_PER_SEC));
+	snprintf(doc_max_flows, sizeof(doc_max_flows), "flows that may be open at once (default "
+		 "%llu); flows that ended are swept out before new ones could push them out",
+		 (unsigned long long)d.max_flows);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
-		{ "zeek", OPT_ZEEK, NULL, 0, "Zeek's connection timers (the default): an "
-		  "unanswered attempt ends after 5 s, a closed flow 5 s after its last "
-		  "packet, an idle one after 5 min", 0 },
-		{ "conntrack-timeouts", OPT_CONNTRACK, NULL, 0, "the live tracker's timeouts "
-		  "instead (nf_conntrack's defaults: SYN_SENT 120 s, ESTABLISHED 5 days, ...)", 0 },
+		{ "zeek", OPT_ZEEK, NULL, 0, doc_zeek, 0 },
+		{ "conntrack-timeouts", OPT_CONNTRACK, NULL, 0, doc_conntrack, 0 },
 		{ "timeout", OPT_TIMEOUT, "STATE=SEC", 0, "state timeout (repeatable)", 0 },
-		{ "max-flows", OPT_MAX_FLOWS, "N", 0, "flows that may be open at once (default "
-		  "262144); flows that ended are swept out before new ones could push them "
-		  "out", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
+		{ "max-flows", OPT_MAX_FLOWS, "N", 0, doc_max_flows, 0 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -282,154 +440,53 @@ int cmd_replay(int argc, char **argv)
 		"  xdpct replay trace.pcap\n"
 		"  xdpct replay trace.pcapng --json | jq -r .conn_state | sort | uniq -c\n"
 		"  xdpct replay trace.pcap --hosts\n"
+		"  xdpct replay trace.pcap --anomaly any --sort bytes --limit 5\n"
 		"\vExit status: 0 done, 1 unreadable, truncated or unsupported file, 2 usage error.";
-	struct argp argp = { opts, replay_parse, "FILE", doc };
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct replay_args a = {};
-	struct flow_vec fv = {};
-	struct ended ended = { &fv, 0 };
-	struct ring_buffer *rb = NULL;
-	struct xdpct_stats st[HOOK_MAX];
-	struct stats_view sv;
-	struct pcap_pkthdr *h;
-	const u_char *pkt;
-	__u8 frame[FRAME_MAX];
-	__u64 n = 0, short_frames = 0, t0, t1, last_ts = 0, created_at_sweep = 0;
-	__u64 table, check_every;
-	int dlt, prog_fd, ret, rc = EXIT_OK;
-	struct ld ld;
-	pcap_t *p;
-	size_t i;
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_replay_argp, 0, NULL, 0 },	/* no input: keep it last */
+		{ 0 },
+	};
+	struct argp argp = { opts, replay_parse, "FILE", doc, children, NULL, NULL };
+	struct replay r = {};
+	bool printed = false;
+	int err;
 
-	ld_opts_init(&a.ld);
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	a.ld.replay = true;
-	/* a capture's attempts get as much room as its connections (every
-	 * flow starts in the half-open map, so its size paces the sweeps) */
-	table = a.ld.max_flows ? a.ld.max_flows : XDPCT_MAX_FLOWS_DEFAULT;
-	if (!a.ld.max_halfopen)
-		a.ld.max_halfopen = table;
-	if (a.ld.max_halfopen < table)
-		table = a.ld.max_halfopen;
-	check_every = table / 4 < CONSUME_EVERY ? table / 4 : CONSUME_EVERY;
-	if (!a.conntrack)
-		replay_zeek_timeouts(&a.ld);
+	/* setup */
+	replay_docs();
+	ld_opts_init(&r.a.ld);
+	filter_init(&r.a.flt);
+	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
+	r.a.common.json |= xport.format == XPORT_FMT_JSON;
+	r.a.ld.replay = true;
+	replay_sizes(&r);
+	if (!r.a.conntrack)
+		replay_zeek_timeouts(&r.a.ld);
+	err = replay_open(&r);
+	if (err)
+		goto cleanup;
 
-	p = pcap_open_offline_with_tstamp_precision(a.file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!p) {
-		pr_err("%s: cannot read it as pcap or pcapng: %s", a.file, errbuf);
-		return EXIT_RUNTIME;
-	}
-	dlt = pcap_datalink(p);
-	if (replay_frame(dlt, (const __u8 *)"", 0, frame, &ret) < 0) {
-		pr_err("%s: unsupported link type %d (%s)", a.file, dlt,
-		       pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?");
-		pcap_close(p);
-		return EXIT_RUNTIME;
-	}
-	if (ld_load(&ld, &a.ld)) {
-		pcap_close(p);
-		return EXIT_RUNTIME;
-	}
-	prog_fd = bpf_program__fd(ld.skel->progs.xdpct_xdp);
-	rb = ring_buffer__new(ld.fds.events, ended_cb, &ended, NULL);
-	if (!rb) {
-		pr_err("opening the event ring buffer failed: %s", strerror(errno));
-		ld_destroy(&ld);
-		pcap_close(p);
-		return EXIT_RUNTIME;
-	}
+	/* the frames, then the flows still open */
+	err = replay_frames(&r);
+	if (replay_collect(&r) && !err)
+		err = -EIO;
 
-	t0 = mono_ns();
-	while ((ret = pcap_next_ex(p, &h, &pkt)) == 1) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts);
-		int len, extra = 0;
-
-		len = replay_frame(dlt, pkt, h->caplen, frame, &extra);
-		if (len < 14) {
-			short_frames++;
-			continue;
-		}
-		last_ts = (__u64)h->ts.tv_sec * NSEC_PER_SEC + (__u64)h->ts.tv_usec;
-		ld.skel->bss->replay_now_ns = last_ts;
-		ld.skel->bss->replay_wire_len = (__u32)((int)h->len + extra);
-		opts.data_in = frame;
-		opts.data_size_in = (__u32)len;
-		opts.repeat = 1;
-		if (bpf_prog_test_run_opts(prog_fd, &opts)) {
-			pr_err("%s: BPF_PROG_TEST_RUN failed at packet %llu: %s", a.file,
-			       (unsigned long long)n + 1, strerror(errno));
-			rc = EXIT_RUNTIME;
-			break;
-		}
-		if (++n % CONSUME_EVERY == 0)
-			ring_buffer__consume(rb);
-		/* a packet creates at most one flow: checking at most every
-		 * quarter table of packets and sweeping once a quarter table of
-		 * flows was created since the last sweep keeps the flows that
-		 * ended from pushing out open ones (they leave the maps when
-		 * swept or at the end, not before) */
-		if (n % check_every == 0 && !stats_read(ld.fds.stats, st) &&
-		    st[HOOK_XDP].flows_created - created_at_sweep >= table / 4) {
-			if (!ended.err)
-				ended.err = sweep_expired(&ld.fds, last_ts, &fv);
-			created_at_sweep = st[HOOK_XDP].flows_created;
-		}
-	}
-	if (ret == -1) {
-		pr_err("%s: %s (after %llu packets; the flows up to there are shown)", a.file,
-		       pcap_geterr(p), (unsigned long long)n);
-		rc = EXIT_RUNTIME;
-	}
-	t1 = mono_ns();
-	ring_buffer__consume(rb);
-	pcap_close(p);
-
-	if (!ended.err)
-		ended.err = collect_flows(&ld.fds, true, 0, last_ts, &fv);
-	if (!ended.err)
-		ended.err = isn_mark_flows(ld.fds.host_isn, &fv);
-	if (ended.err) {
-		pr_err("%s: reading the flows failed: %s", a.file, strerror(-ended.err));
-		rc = EXIT_RUNTIME;
-	}
-	/* flows past their timeout at the end of the capture still happened */
-	for (i = 0; i < fv.n; i++)
-		fv.v[i].expired = false;
-	flow_vec_sort(&fv);
-	fv.now_ns = last_ts;
-	if (a.hosts)
-		print_hosts(stdout, ld.fds.host_isn, a.json, NULL, 0);
-	else if (a.json)
-		for (i = 0; i < fv.n; i++)
-			print_flow_json(stdout, &fv.v[i], NULL);
+	/* report: the flows (also after an error: the flows up to there) */
+	if (xport_replay(&r.fv, &printed) && !err)
+		err = -EIO;
+	if (r.a.hosts)
+		print_hosts(stdout, r.ld.fds.host_isn, r.a.common.json, NULL, 0);
+	else if (printed)
+		;	/* --format zeek */
+	else if (r.a.common.json)
+		jsonl_flows(stdout, &r.fv, NULL);
 	else
-		print_flows_table(stdout, &fv, NULL, rc == EXIT_OK);
-
+		print_flows_table(stdout, &r.fv, NULL, !err);
 	/* after an error, its one line is all stderr says */
-	if (rc == EXIT_OK && !stats_view_read(&ld.fds, &sv) &&
-	    sv.evicted_flows + sv.evicted_halfopen)
-		pr_warn("%llu flows were pushed out of the full tables before they ended and are "
-			"not listed (raise --max-flows)",
-			(unsigned long long)(sv.evicted_flows + sv.evicted_halfopen));
-	if (rc == EXIT_OK && !stats_read(ld.fds.stats, st)) {
-		__u64 mal = short_frames;
-		int k;
-
-		for (k = 0; k < MAL_MAX; k++)
-			mal += st[HOOK_XDP].malformed[k];
-		fprintf(stderr, "xdpct: replayed %llu packets in %.3f s (%.0f pkt/s): %llu tcp, "
-			"%llu non-tcp, %llu malformed; %zu flows\n",
-			(unsigned long long)(n + short_frames), (t1 - t0) / 1e9,
-			(t1 > t0 ? n / ((t1 - t0) / 1e9) : 0.0),
-			(unsigned long long)st[HOOK_XDP].tcp, (unsigned long long)st[HOOK_XDP].non_tcp,
-			(unsigned long long)mal, fv.n);
-		if (st[HOOK_XDP].events_dropped)
-			pr_warn("%llu ended flows were lost (ring buffer full)",
-				(unsigned long long)st[HOOK_XDP].events_dropped);
-	}
-	flow_vec_free(&fv);
-	ring_buffer__free(rb);
-	ld_destroy(&ld);
-	return rc;
+	if (!err)
+		replay_summary(&r);
+cleanup:
+	replay_close(&r);
+	return err ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Copyright (c) 2026 The xdpct authors */
 /*
- * run.c - the live verbs: run (attach, print, detect, detach on exit) and
- * events (stream per-flow events and SYN-flood alerts).
+ * run.c - the run verb: attach, print the flow table every interval, feed
+ * the SYN-flood detector, expire flows, and detach on exit.
  */
 #include <argp.h>
 #include <errno.h>
@@ -22,35 +22,23 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "export.h"
+#include "filter.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "privs.h"
 #include "util.h"
 
-static error_t load_child_parse(int key, char *arg, struct argp_state *state)
-{
-	return parse_load_opt(key, arg, state, state->input);
-}
-
-static error_t det_child_parse(int key, char *arg, struct argp_state *state)
-{
-	int r = detector_parse_opt(key, arg, state->input);
-
-	if (r == 1)
-		return ARGP_ERR_UNKNOWN;
-	if (r)
-		argp_error(state, "%s, not '%s'", detector_opt_error(key), arg);
-	return 0;
-}
-
-static const struct argp load_argp = { load_options, load_child_parse, NULL, NULL };
-static const struct argp det_argp = { detector_options, det_child_parse, NULL, NULL };
+#define RUN_INTERVAL_S 2	/* --interval's default */
 
 struct run_args {
 	struct ld_opts ld;
 	struct det_params det;
 	const char *ifname;
 	__u64 interval_ms;
-	bool json;
+	struct flow_filter flt;
+	struct cli_common common;
+	__u8 pad[7];
 };
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)
@@ -62,16 +50,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->ld;
 		state->child_inputs[1] = &a->det;
-		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct run IFACE)");
-		return 0;
-	case OPT_JSON:
-		a->json = true;
+		state->child_inputs[2] = &a->common;
+		state->child_inputs[3] = &a->flt;
 		return 0;
 	case OPT_INTERVAL:
 		if (parse_duration_s(arg, &v) || v < 1 || v > 86400)
@@ -80,7 +60,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->interval_ms = v * 1000;
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, true);
 	}
 }
 
@@ -97,7 +77,8 @@ static void sleep_until(__u64 deadline)
 }
 
 /* print_snapshot - the flow table (or JSON lines) of this instance. */
-static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json)
+static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool json,
+			  const struct flow_filter *flt)
 {
 	char when[64];
 	time_t t = time(NULL);
@@ -107,18 +88,9 @@ static int print_snapshot(const struct xdpct_fds *fds, const char *iface, bool j
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
 		printf("=== %s %s ===\n", iface, when);
 	} else {
-		/* the flow lines that follow, up to the next marker, are one table */
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", "snapshot");
-		jw_str(&w, "iface", iface);
-		jw_double(&w, "ts", real_ns() / 1e9, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
+		jsonl_snapshot(stdout, iface);
 	}
-	err = show_flows(fds, false, json, NULL, false);
+	err = show_flows(fds, false, json, NULL, false, flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", iface, strerror(-err));
 	if (!json)
@@ -148,18 +120,112 @@ static bool iface_gone(const struct ld *ld)
 	return false;
 }
 
+/* One run: the loaded and attached object, and the detector fed from it. */
+struct run {
+	struct run_args a;
+	struct ld ld;
+	struct monitor mon;
+	struct xport_live *xl;	/* --ipfix, --metrics (export.c) */
+	bool loaded, attached, mon_ready;
+	__u8 pad[5];
+};
+
+/* run_attach - checks, load, attach, the detector; then fewer privileges. */
+static int run_attach(struct run *r)
+{
+	int err;
+
+	err = ld_require_root("xdpct run");
+	if (!err && ld_check_iface(r->a.ifname) < 0)
+		err = -ENODEV;
+	if (!err)
+		err = ld_ensure_bpffs();
+	if (!err)
+		err = ld_load(&r->ld, &r->a.ld);
+	if (err)
+		return err;
+	r->loaded = true;
+	err = ld_prepare(&r->ld, &r->a.ld);
+	if (err)
+		return err;
+	/* signals from here on end the loop, so detach always runs */
+	install_stop_handlers();
+	err = ld_attach(&r->ld, &r->a.ld, OWNER_RUN);
+	if (err)
+		return err;
+	r->attached = true;
+	err = monitor_init(&r->mon, &r->ld.fds, r->ld.ifname, r->a.common.json, &r->a.det,
+			   stdout);
+	if (err)
+		return err;
+	r->mon_ready = true;
+	err = xport_run_start(&r->xl, r->ld.ifname, r->ld.ifindex, &r->ld.fds);
+	if (err)
+		return err;
+	pr_info("%s: tracking (XDP %s ingress, TC egress); maps pinned in %s; Ctrl-C stops",
+		r->ld.ifname, r->ld.xdp_flags == XDP_FLAGS_DRV_MODE ? "native" : "generic",
+		r->ld.dir);
+	privs_drop_after_attach();
+	return 0;
+}
+
+/* next_deadline - period after *t, or after now when the loop fell behind. */
+static void next_deadline(__u64 *t, __u64 period, __u64 now)
+{
+	*t += period;
+	if (*t < now)
+		*t = now + period;
+}
+
+/*
+ * run_loop - until a signal: a detector tick every MONITOR_TICK_MS, expiry
+ * and a look at the interface every second, the table every interval.
+ */
+static int run_loop(struct run *r)
+{
+	const __u64 tick = MONITOR_TICK_MS * 1000000ull, print = r->a.interval_ms * 1000000ull;
+	__u64 now = mono_ns(), next_tick = now + tick, next_print = now + print;
+	__u64 next_gc = now + NSEC_PER_SEC;
+
+	while (!stop_requested && !ferror(stdout)) {
+		sleep_until(next_tick < next_print ? next_tick : next_print);
+		if (stop_requested)
+			break;
+		now = mono_ns();
+		if (now >= next_tick) {
+			monitor_tick(&r->mon);
+			next_deadline(&next_tick, tick, now);
+		}
+		if (now >= next_gc) {
+			if (iface_gone(&r->ld))
+				return -ENODEV;
+			xport_run_tick(r->xl);	/* flows that ended, before they are deleted */
+			flows_expire(&r->ld.fds, now, NULL, NULL);
+			next_gc = now + NSEC_PER_SEC;
+		}
+		if (now >= next_print) {
+			if (print_snapshot(&r->ld.fds, r->ld.ifname, r->a.common.json, &r->a.flt) == -EPIPE)
+				break;	/* the reader went away: stop cleanly */
+			next_deadline(&next_print, print, now);
+		}
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
+	static char interval_doc[96];
 	static const struct argp_option opts[] = {
-		{ "interval", OPT_INTERVAL, "SEC", 0, "print the flow table every SEC seconds "
-		  "(default 2; 30s, 1m also work)", 0 },
-		{ "json", OPT_JSON, NULL, 0, "JSON lines: each interval an {\"event\":\"snapshot\"} line, "
-		  "then one line per flow; alerts as they happen", 0 },
+		{ "interval", OPT_INTERVAL, "SEC", 0, interval_doc, 0 },
 		{ 0 },
 	};
-	static const struct argp_child children[] = {
-		{ &load_argp, 0, "Attaching:", 10 },
-		{ &det_argp, 0, NULL, 50 },
+	const struct argp_child children[] = {
+		{ cli_load_argp(), 0, "Attaching:", 10 },
+		{ cli_detector_argp(), 0, NULL, 50 },
+		{ cli_common_argp("JSON lines: each interval an {\"event\":\"snapshot\"} line, "
+				  "then one line per flow; alerts as they happen"), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_run_argp, 0, "Exporting:", 60 },	/* no input: keep it last */
 		{ 0 },
 	};
 	static const char doc[] =
@@ -176,360 +242,35 @@ int cmd_run(int argc, char **argv)
 		"  xdpct run eth0 --syn-rate 5000 --completion 0.3\n"
 		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
 	struct argp argp = { opts, run_parse, "IFACE", doc, children, NULL, NULL };
-	struct run_args a = { .interval_ms = 2000 };
-	__u64 now, next_tick, next_print, next_gc;
-	struct monitor mon;
-	struct ld ld;
-	int err, rc = EXIT_OK;
+	struct run r = { .a.interval_ms = RUN_INTERVAL_S * 1000 };
+	int err;
 
-	ld_opts_init(&a.ld);
-	det_params_default(&a.det);
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	a.ld.ifname = a.ifname;
-	if (ld_require_root("xdpct run") || ld_check_iface(a.ifname) < 0 || ld_ensure_bpffs())
-		return EXIT_RUNTIME;
-	err = ld_load(&ld, &a.ld);
-	if (err)
-		return EXIT_RUNTIME;
-	err = ld_prepare(&ld, &a.ld);
-	if (!err) {
-		/* signals from here on end the loop, so detach always runs */
-		install_stop_handlers();
-		err = ld_attach(&ld, &a.ld, OWNER_RUN);
-	}
+	/* setup */
+	snprintf(interval_doc, sizeof(interval_doc),
+		 "print the flow table every SEC seconds (default %d; 30s, 1m also work)",
+		 RUN_INTERVAL_S);
+	ld_opts_init(&r.a.ld);
+	det_params_default(&r.a.det);
+	filter_init(&r.a.flt);
+	argp_parse(&argp, argc, argv, 0, NULL, &r.a);
+	r.a.ld.ifname = r.a.ifname;
+	err = run_attach(&r);
 	if (err) {
-		ld_destroy(&ld);
-		return EXIT_RUNTIME;
+		err_report(err, "%s: attaching failed", r.a.ifname);
+		goto cleanup;
 	}
-	if (monitor_init(&mon, &ld.fds, ld.ifname, a.json, &a.det, stdout)) {
-		ld_detach_self(&ld);
-		ld_destroy(&ld);
-		return EXIT_RUNTIME;
-	}
-	pr_info("%s: tracking (XDP %s ingress, TC egress); maps pinned in %s; Ctrl-C stops",
-		ld.ifname, ld.xdp_flags == XDP_FLAGS_DRV_MODE ? "native" : "generic", ld.dir);
-	privs_drop_after_attach();
 
-	now = mono_ns();
-	next_tick = now + MONITOR_TICK_MS * 1000000ull;
-	next_print = now + a.interval_ms * 1000000ull;
-	next_gc = now + NSEC_PER_SEC;
-	while (!stop_requested) {
-		sleep_until(next_tick < next_print ? next_tick : next_print);
-		if (stop_requested)
-			break;
-		now = mono_ns();
-		if (now >= next_tick) {
-			monitor_tick(&mon);
-			next_tick += MONITOR_TICK_MS * 1000000ull;
-			if (next_tick < now)
-				next_tick = now + MONITOR_TICK_MS * 1000000ull;
-		}
-		if (now >= next_gc) {
-			if (iface_gone(&ld)) {
-				rc = EXIT_RUNTIME;
-				break;
-			}
-			gc_expired(&ld.fds);
-			next_gc = now + NSEC_PER_SEC;
-		}
-		if (now >= next_print) {
-			if (print_snapshot(&ld.fds, ld.ifname, a.json) == -EPIPE)
-				break;	/* the reader went away: stop cleanly */
-			next_print += a.interval_ms * 1000000ull;
-			if (next_print < now)
-				next_print = now + a.interval_ms * 1000000ull;
-		}
-		if (ferror(stdout))
-			break;
-	}
-	monitor_free(&mon);
-	ld_detach_self(&ld);
-	ld_destroy(&ld);
-	if (rc == EXIT_OK)
-		pr_info("%s: detached", a.ifname);
-	return rc;
-}
-
-/* ---- events ---------------------------------------------------------- */
-
-struct events_ctx {
-	const char *iface;
-	bool json;
-	__s64 time_off;
-	__u64 start_ns;		/* monotonic: events before it are a backlog */
-	__u64 n;
-	__u64 stale;		/* backlog events skipped */
-};
-
-static const char *event_name(int type)
-{
-	switch (type) {
-	case CT_EV_NEW: return "flow_new";
-	case CT_EV_STATE: return "flow_state";
-	case CT_EV_ANOMALY: return "flow_anomaly";
-	case CT_EV_END: return "flow_end";
-	default: return "flow_unknown";
-	}
-}
-
-static int handle_event(void *ctx, void *data, size_t size)
-{
-	struct events_ctx *c = ctx;
-	const struct ct_event *e = data;
-	struct flow_view v;
-	const char *names[32];
-	char o[64], r[64];
-	int i, n;
-
-	if (size < sizeof(*e))
-		return 0;
-	/* left in the ring before this reader started: old news */
-	if (e->ts_ns < c->start_ns) {
-		c->stale++;
-		return 0;
-	}
-	flow_view_from_event(&v, e, c->time_off, mono_ns());
-	c->n++;
-	if (c->json) {
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "event", event_name(e->type));
-		if (c->iface)
-			jw_str(&w, "iface", c->iface);
-		jw_str(&w, "family", v.family == 6 ? "ipv6" : "ipv4");
-		addr_str(v.family, v.orig_addr, o, sizeof(o));
-		jw_str(&w, "orig_addr", o);
-		jw_u64(&w, "orig_port", v.orig_port);
-		addr_str(v.family, v.resp_addr, r, sizeof(r));
-		jw_str(&w, "resp_addr", r);
-		jw_u64(&w, "resp_port", v.resp_port);
-		if (e->type != CT_EV_NEW)
-			jw_str(&w, "old_state", ct_state_name(e->old_state));
-		jw_str(&w, "state", ct_state_name(e->new_state));
-		jw_str(&w, "history", v.history);
-		jw_arr_open(&w, "new_anomalies");
-		n = anomaly_names(e->new_anomalies, names, 32);
-		for (i = 0; i < n; i++)
-			jw_str(&w, NULL, names[i]);
-		jw_arr_close(&w);
-		jw_arr_open(&w, "anomalies");
-		n = anomaly_names(v.anomalies, names, 32);
-		for (i = 0; i < n; i++)
-			jw_str(&w, NULL, names[i]);
-		jw_arr_close(&w);
-		jw_u64(&w, "orig_pkts", v.f.dir[0].pkts);
-		jw_u64(&w, "orig_bytes", v.f.dir[0].bytes);
-		jw_u64(&w, "resp_pkts", v.f.dir[1].pkts);
-		jw_u64(&w, "resp_bytes", v.f.dir[1].bytes);
-		jw_double(&w, "ts", (e->ts_ns + c->time_off) / 1e9, 6);
-		jw_obj_close(&w);
-		jw_end_line(&w);
-		return 0;
-	}
-	endpoint_str(v.family, v.orig_addr, v.orig_port, o, sizeof(o));
-	endpoint_str(v.family, v.resp_addr, v.resp_port, r, sizeof(r));
-	printf("%-12s %s -> %s %s", event_name(e->type), o, r, ct_state_name(e->new_state));
-	if (e->type == CT_EV_STATE)
-		printf(" (was %s)", ct_state_name(e->old_state));
-	printf(" history %s", v.history[0] ? v.history : "-");
-	n = anomaly_names(e->new_anomalies, names, 32);
-	for (i = 0; i < n; i++)
-		printf("%s%s", i ? "," : " anomaly ", names[i]);
-	putchar('\n');
-	fflush(stdout);
-	return 0;
-}
-
-/* pin_ino - the inode of ifname's meta pin (a new attachment has a new one), 0 if none. */
-static ino_t pin_ino(const char *ifname)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s/meta", XDPCT_PIN_ROOT, ifname);
-	return stat(path, &st) ? 0 : st.st_ino;
-}
-
-/*
- * events_lock - the one-reader lock: an exclusive flock on the pin
- * directory, held while the fd is open. Sets *meta_ino (see pin_ino).
- * Returns the fd, or -errno with a one-line message.
- */
-static int events_lock(const char *ifname, ino_t *meta_ino)
-{
-	char path[PATH_MAX];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s", XDPCT_PIN_ROOT, ifname);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pr_err("%s: %s: %s", ifname, path, strerror(-err));
-		return err;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		err = -errno;
-		if (err == -EWOULDBLOCK)
-			pr_err("%s: another 'xdpct events' is reading this interface's events "
-			       "(one reader at a time: each event goes to one reader)", ifname);
-		else
-			pr_err("%s: locking %s: %s", ifname, path, strerror(-err));
-		close(fd);
-		return err;
-	}
-	*meta_ino = pin_ino(ifname);
-	return fd;
-}
-
-struct events_args {
-	struct det_params det;
-	const char *ifname;
-	bool json;
-};
-
-static error_t events_parse(int key, char *arg, struct argp_state *state)
-{
-	struct events_args *a = state->input;
-
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->det;
-		return 0;
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case OPT_JSON:
-		a->json = true;
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-int cmd_events(int argc, char **argv)
-{
-	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per event per line", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
-	static const struct argp_child children[] = {
-		{ &det_argp, 0, NULL, 50 },
-		{ 0 },
-	};
-	static const char doc[] =
-		"Stream per-flow events (new flow, state change, anomaly, flow ended) and\n"
-		"SYN-flood alerts as they happen, from an interface xdpct is attached to.\n\n"
-		"USAGE: xdpct events [IFACE] [--json]\n\n"
-		"Per-flow events are rate-limited in the kernel (--event-rate at attach);\n"
-		"the number dropped is reported. Alerts are never dropped. Every line is\n"
-		"flushed, so a pipe into jq is live. One reader at a time.\n\n"
-		"EXAMPLES:\n"
-		"  xdpct events eth0\n"
-		"  xdpct events eth0 --json | jq -c 'select(.event == \"syn_flood_start\")'\n"
-		"\vExit status: 0 stopped by a signal, 1 runtime error, 2 usage error.";
-	struct argp argp = { opts, events_parse, "[IFACE]", doc, children, NULL, NULL };
-	struct events_args a = {};
-	char names[64][IF_NAMESIZE];
-	struct events_ctx c = {};
-	struct ring_buffer *rb = NULL;
-	struct xdpct_fds fds;
-	struct monitor mon;
-	__u64 next_tick, next_check;
-	int n, err, lock_fd, rc = EXIT_OK;
-	ino_t meta_ino = 0;
-
-	det_params_default(&a.det);
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	n = cli_iface_list(a.ifname, names, 64);
-	if (n < 0)
-		return EXIT_RUNTIME;
-	if (n > 1) {
-		pr_err("xdpct is attached to %d interfaces: name one (xdpct events IFACE)", n);
-		return EXIT_RUNTIME;
-	}
-	a.ifname = names[0];
-	if (cli_open_iface(a.ifname, &fds, NULL))
-		return EXIT_RUNTIME;
-	if (fds.events < 0) {
-		pr_err("%s: the pins in %s/%s have no event ring; 'xdpct detach %s' cleans "
-		       "them up", a.ifname, XDPCT_PIN_ROOT, a.ifname, a.ifname);
-		fds_close(&fds);
-		return EXIT_RUNTIME;
-	}
-	/* a ring buffer hands each event to one reader: two would each see
-	 * half, so the second is turned away */
-	lock_fd = events_lock(a.ifname, &meta_ino);
-	if (lock_fd < 0) {
-		fds_close(&fds);
-		return EXIT_RUNTIME;
-	}
-	c.iface = a.ifname;
-	c.json = a.json;
-	c.time_off = (__s64)(real_ns() - mono_ns());
-	/* the fast path's clock is tick-coarse: a margin keeps fresh events */
-	c.start_ns = mono_ns() - 100 * 1000000ull;
-	rb = ring_buffer__new(fds.events, handle_event, &c, NULL);
-	if (!rb) {
-		pr_err("%s: opening the event ring buffer failed: %s", a.ifname, strerror(errno));
-		close(lock_fd);
-		fds_close(&fds);
-		return EXIT_RUNTIME;
-	}
-	if (monitor_init(&mon, &fds, a.ifname, a.json, &a.det, stdout)) {
-		ring_buffer__free(rb);
-		close(lock_fd);
-		fds_close(&fds);
-		return EXIT_RUNTIME;
-	}
-	install_stop_handlers();
-	events_reader_set(fds.bss, true);	/* the programs emit only with a reader */
-	pr_info("%s: streaming events; Ctrl-C stops", a.ifname);
-	next_tick = mono_ns() + MONITOR_TICK_MS * 1000000ull;
-	next_check = mono_ns() + NSEC_PER_SEC;
-	while (!stop_requested) {
-		__u64 now = mono_ns();
-		int timeout = next_tick > now ? (int)((next_tick - now) / 1000000) : 0;
-
-		err = ring_buffer__poll(rb, timeout);
-		if (err < 0 && err != -EINTR) {
-			pr_err("%s: reading events failed: %s", a.ifname, strerror(-err));
-			rc = EXIT_RUNTIME;
-			break;
-		}
-		now = mono_ns();
-		if (now >= next_tick) {
-			monitor_tick(&mon);
-			next_tick = now + MONITOR_TICK_MS * 1000000ull;
-		}
-		if (now >= next_check) {
-			if (c.stale) {
-				pr_info("%s: skipped %llu events left in the ring from before this "
-					"reader started", a.ifname, (unsigned long long)c.stale);
-				c.stale = 0;
-			}
-			monitor_report_drops(&mon);
-			if (pin_ino(a.ifname) != meta_ino) {
-				ring_buffer__consume(rb);
-				pr_info("%s: xdpct was detached (its pins are gone); stopping",
-					a.ifname);
-				break;
-			}
-			next_check = now + NSEC_PER_SEC;
-		}
-		if (ferror(stdout))
-			break;
-	}
-	events_reader_set(fds.bss, false);
-	monitor_free(&mon);
-	ring_buffer__free(rb);
-	close(lock_fd);
-	fds_close(&fds);
-	return rc;
+	/* the loop, until a signal */
+	err = run_loop(&r);
+cleanup:
+	xport_run_stop(r.xl);
+	if (r.mon_ready)
+		monitor_free(&r.mon);
+	if (r.attached)
+		ld_detach_self(&r.ld);
+	if (r.loaded)
+		ld_destroy(&r.ld);
+	if (r.attached && !err)
+		pr_info("%s: detached", r.a.ifname);
+	return err ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -88,13 +88,17 @@ long long halfopen_count(int fd, int family)
 	return n;
 }
 
-int halfopen_lookup(const struct xdpct_fds *fds, int family, const void *key, struct flow *out)
+/*
+ * slot_find - the slot index and copy of key's live slot: 0, -ENOENT, or
+ * -errno. The bucket comes from the seed in .bss and the map's size.
+ */
+static int slot_find(const struct xdpct_fds *fds, int family, const void *key, __u32 *idx,
+		     struct hc_slot6 *slot)
 {
 	int fd = family == 4 ? fds->halfopen : fds->halfopen6;
 	size_t ksz = family == 4 ? sizeof(struct flow_key4) : sizeof(struct flow_key6);
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), zero = 0, w[9] = {}, hash, base, i;
-	struct hc_slot6 slot;	/* the larger of the two */
 	struct xdpct_bpf__bss bss;
 
 	if (fd < 0 || fds->bss < 0)
@@ -105,60 +109,40 @@ int halfopen_lookup(const struct xdpct_fds *fds, int family, const void *key, st
 	hash = hc_hash(w, family == 4 ? 3 : 9, bss.hc_seed);
 	base = hc_bucket(hash, info.max_entries / HC_WAYS);
 	for (i = 0; i < HC_WAYS; i++) {
-		__u32 idx = base + i;
-
-		if (bpf_map_lookup_elem(fd, &idx, &slot))
+		*idx = base + i;
+		if (bpf_map_lookup_elem(fd, idx, slot))
 			return -errno;
-		if (slot_live(&slot) && slot.hash == hash && !memcmp(slot_key(&slot, family), key, ksz)) {
-			memcpy(out, &slot.flow, sizeof(*out));
+		if (slot_live(slot) && slot->hash == hash && !memcmp(slot_key(slot, family), key, ksz))
 			return 0;
-		}
 	}
 	return -ENOENT;
 }
 
-struct expire_walk {
-	int fd, family;
-	__u64 now;
-	flow_cb cb;
-	void *ctx;
-	long n;
-	int err;
-};
-
-static int expire_cb(const void *key, const void *val, void *ctx)
+int halfopen_lookup(const struct xdpct_fds *fds, int family, const void *key, struct flow *out)
 {
-	struct expire_walk *e = ctx;
-	const struct hc_slot4 *s = val;
-	unsigned char cur[sizeof(struct hc_slot6)];
-	struct hc_slot4 *c = (struct hc_slot4 *)cur;
+	struct hc_slot6 slot;	/* the larger of the two */
+	__u32 idx;
+	int err = slot_find(fds, family, key, &idx, &slot);
 
-	if (!slot_live(val) || !s->flow.expires_ns || e->now < s->flow.expires_ns)
-		return 0;
-	/* free it only if it is still that flow: the programs may have
-	 * reused the slot since the batch was read (a window remains
-	 * between this read and the write, as with any userspace expiry) */
-	if (bpf_map_lookup_elem(e->fd, key, cur) || c->gen != s->gen)
-		return 0;
-	if (e->cb) {
-		e->err = e->cb(e->family, slot_key(val, e->family), &s->flow, true, e->ctx);
-		if (e->err)
-			return e->err;
-	}
-	c->gen = (c->gen + HC_GEN_STEP) & ~(HC_LIVE | HC_BUSY);
-	if (!bpf_map_update_elem(e->fd, key, cur, BPF_EXIST))
-		e->n++;
-	return 0;
+	if (!err)
+		memcpy(out, &slot.flow, sizeof(*out));
+	return err;
 }
 
-long halfopen_expire(int fd, int family, __u64 now, flow_cb cb, void *ctx, int *err)
+/*
+ * halfopen_delete - free key's slot (expiry). Between the read and this
+ * write the programs may reuse the slot: a window any userspace expiry has,
+ * here at most one new half-open flow lost.
+ */
+int halfopen_delete(const struct xdpct_fds *fds, int family, const void *key)
 {
-	struct expire_walk e = { fd, family, now, cb, ctx, 0, 0 };
-	int rc = 0;
+	int fd = family == 4 ? fds->halfopen : fds->halfopen6;
+	struct hc_slot6 slot;
+	__u32 idx;
+	int err = slot_find(fds, family, key, &idx, &slot);
 
-	if (fd >= 0)
-		rc = map_walk(fd, sizeof(__u32), slot_size(family), expire_cb, &e);
 	if (err)
-		*err = rc ? rc : e.err;
-	return e.n;
+		return err;
+	slot.gen = (slot.gen + HC_GEN_STEP) & ~(HC_LIVE | HC_BUSY);
+	return bpf_map_update_elem(fd, &idx, &slot, BPF_EXIST) ? -errno : 0;
 }

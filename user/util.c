@@ -28,6 +28,33 @@ static void vpr(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+static char err_line[512];
+
+void err_why(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err_line, sizeof(err_line), fmt, ap);
+	va_end(ap);
+}
+
+void err_report(int err, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (err_line[0]) {
+		pr_err("%s", err_line);
+		err_line[0] = 0;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	pr_err("%s: %s", what, strerror(err < 0 ? -err : err));
+}
+
 void pr_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -293,4 +320,20 @@ bool netns_exists(__u64 dev, __u64 ino)
 	if (d)
 		closedir(d);
 	return found;
+}
+
+int array_grow(void **arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t ncap;
+	void *na;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	na = realloc(*arr, ncap * elem);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	*cap = ncap;
+	return 0;
 }

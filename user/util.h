@@ -21,6 +21,20 @@
 
 extern int verbose;
 
+/*
+ * Errors: the one rule of user/. A function returns 0 or -errno and prints
+ * no error. When errno alone would not tell the user what went wrong or
+ * what to do (a pid, a path, "detach it there first"), the function that
+ * knows records that as one line with err_why() before it returns. The
+ * outermost caller, the verb, prints one line per failure: err_report()
+ * prints the line recorded last, else the verb's own words and strerror.
+ * Checks are made once, where the verb can say what was wrong.
+ * Warnings and progress notes (pr_warn, pr_info) are no failures: they are
+ * printed where they happen.
+ */
+void err_why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void err_report(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* One line on stderr, prefixed "xdpct: ". */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -46,6 +60,12 @@ __u64 kernel_jiffy_ns(void);
 int parse_u64(const char *s, __u64 min, __u64 max, __u64 *out);
 /* parse_duration_s - "30", "30s", "5m", "2h", "5d" as seconds. */
 int parse_duration_s(const char *s, __u64 *out);
+
+/*
+ * array_grow - make room for element n of *arr (capacity *cap, elements of
+ * size elem; first allocation first). 0 or -ENOMEM, *arr untouched then.
+ */
+int array_grow(void **arr, size_t *cap, size_t n, size_t elem, size_t first);
 
 /* Start time of a process (clock ticks since boot), 0 if it is gone. */
 __u64 proc_start_time(int pid);

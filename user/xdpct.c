@@ -18,7 +18,11 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "export.h"
+#include "metrics.h"
+#include "filter.h"
 #include "isn.h"
+#include "jsonl.h"
 #include "monitor.h"
 #include "util.h"
 
@@ -27,21 +31,22 @@ const char *argp_program_bug_address = NULL;
 
 /* ---- attach ---------------------------------------------------------- */
 
+struct attach_args {
+	struct ld_opts ld;
+	const char *ifname;
+	struct cli_common common;
+	__u8 pad[7];
+};
+
 static error_t attach_parse(int key, char *arg, struct argp_state *state)
 {
-	struct load_args *a = state->input;
+	struct attach_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->ifname)
-			argp_error(state, "which interface? (xdpct attach IFACE)");
-		return 0;
-	default:
-		return parse_load_opt(key, arg, state, &a->ld);
-	}
+	if (key != ARGP_KEY_INIT)
+		return parse_iface_key(key, arg, state, &a->ifname, true);
+	state->child_inputs[0] = &a->ld;
+	state->child_inputs[1] = &a->common;
+	return 0;
 }
 
 int cmd_attach(int argc, char **argv)
@@ -57,23 +62,35 @@ int cmd_attach(int argc, char **argv)
 		"  xdpct attach eth0\n"
 		"  xdpct attach eth0 --max-flows 1000000 --timeout ESTABLISHED=86400\n"
 		"\vExit status: 0 attached, 1 runtime error, 2 usage error.";
-	struct argp argp = { load_options, attach_parse, "IFACE", doc };
-	struct load_args a = {};
+	const struct argp_child children[] = {
+		{ cli_load_argp(), 0, NULL, 10 },
+		{ cli_common_argp(NULL), 0, NULL, 90 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, attach_parse, "IFACE", doc, children, NULL, NULL };
+	struct attach_args a = {};
 	struct ld ld;
 	int err;
 
 	ld_opts_init(&a.ld);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	a.ld.ifname = a.ifname;
-	if (ld_require_root("xdpct attach") || ld_check_iface(a.ifname) < 0 || ld_ensure_bpffs())
+	err = ld_require_root("xdpct attach");
+	if (!err && ld_check_iface(a.ifname) < 0)
+		err = -ENODEV;
+	if (!err)
+		err = ld_ensure_bpffs();
+	if (!err)
+		err = ld_load(&ld, &a.ld);
+	if (err) {
+		err_report(err, "%s: attaching failed", a.ifname);
 		return EXIT_RUNTIME;
-	err = ld_load(&ld, &a.ld);
-	if (err)
-		return EXIT_RUNTIME;
+	}
 	err = ld_prepare(&ld, &a.ld);
 	if (!err)
 		err = ld_attach(&ld, &a.ld, OWNER_ATTACH);
 	if (err) {
+		err_report(err, "%s: attaching failed", a.ifname);
 		ld_destroy(&ld);
 		return EXIT_RUNTIME;
 	}
@@ -85,32 +102,24 @@ int cmd_attach(int argc, char **argv)
 
 /* ---- detach ---------------------------------------------------------- */
 
+struct detach_args {
+	const char *ifname;
+	struct cli_common common;
+	__u8 pad[7];
+};
+
 static error_t detach_parse(int key, char *arg, struct argp_state *state)
 {
-	const char **ifname = state->input;
+	struct detach_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, ifname);
-		return 0;
-	case ARGP_KEY_END:
-		if (!*ifname)
-			argp_error(state, "which interface? (xdpct detach IFACE)");
-		return 0;
-	case OPT_VERBOSE:
-		verbose++;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != ARGP_KEY_INIT)
+		return parse_iface_key(key, arg, state, &a->ifname, true);
+	state->child_inputs[0] = &a->common;
+	return 0;
 }
 
 int cmd_detach(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
 	static const char doc[] =
 		"Remove xdpct from IFACE: the XDP program, its TC egress filter (and the\n"
 		"clsact qdisc if xdpct created it and no other filter uses it), and the pins\n"
@@ -118,15 +127,25 @@ int cmd_detach(int argc, char **argv)
 		"after an 'xdpct run' was killed.\n\n"
 		"USAGE: xdpct detach IFACE\n"
 		"\vExit status: 0 detached, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, detach_parse, "IFACE", doc };
-	const char *ifname = NULL;
+	const struct argp_child children[] = {
+		{ cli_common_argp(NULL), 0, NULL, 90 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, detach_parse, "IFACE", doc, children, NULL, NULL };
+	struct detach_args a = {};
+	const char *ifname;
+	int err;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &ifname);
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ifname = a.ifname;
 	/* no bpffs mounted: nothing can be attached, so nothing to mount */
-	if (ld_require_root("xdpct detach"))
+	err = ld_require_root("xdpct detach");
+	if (!err)
+		err = ld_detach_iface(ifname);
+	if (err) {
+		err_report(err, "%s: detaching failed", ifname);
 		return EXIT_RUNTIME;
-	if (ld_detach_iface(ifname, false))
-		return EXIT_RUNTIME;
+	}
 	printf("xdpct: detached from %s\n", ifname);
 	return EXIT_OK;
 }
@@ -135,7 +154,11 @@ int cmd_detach(int argc, char **argv)
 
 struct show_args {
 	const char *ifname;
-	bool json, all, hosts;
+	struct cli_common common;
+	bool all, hosts;
+	bool has_filters;	/* flt is the filter child's input */
+	__u8 pad[4];
+	struct flow_filter flt;
 };
 
 static error_t show_parse(int key, char *arg, struct argp_state *state)
@@ -143,11 +166,13 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	struct show_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_ARG:
-		parse_iface_arg(state, arg, &a->ifname);
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->common;
+		if (a->has_filters)	/* show has them, stats not */
+			state->child_inputs[1] = &a->flt;
 		return 0;
-	case OPT_JSON:
-		a->json = true;
+	case OPT_COUNT:
+		a->flt.count = true;
 		return 0;
 	case OPT_ALL:
 		a->all = true;
@@ -155,11 +180,8 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	case OPT_HOSTS:
 		a->hosts = true;
 		return 0;
-	case OPT_VERBOSE:
-		verbose++;
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_iface_key(key, arg, state, &a->ifname, false);
 	}
 }
 
@@ -203,10 +225,12 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 {
 	int err;
 
+	if (xport.format == XPORT_FMT_ZEEK)
+		return xport_show_flows(fds, a->all);
 	if (a->hosts)
-		return print_hosts(stdout, fds->host_isn, a->json, tag,
+		return print_hosts(stdout, fds->host_isn, a->common.json, tag,
 				   (__s64)(real_ns() - mono_ns()));
-	err = show_flows(fds, a->all, a->json, tag, true);
+	err = show_flows(fds, a->all, a->common.json, tag, !a->flt.count, &a->flt);
 	if (err)
 		pr_err("%s: reading the flow maps failed: %s", name, strerror(-err));
 	return err;
@@ -215,10 +239,9 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 int cmd_show(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per flow per line", 0 },
 		{ "all", OPT_ALL, NULL, 0, "include flows past their timeout", 0 },
 		{ "hosts", OPT_HOSTS, NULL, 0, "list hosts and their ISN verdict instead", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
+		{ "count", OPT_COUNT, NULL, 0, "print only the number of matching flows", 0 },
 		{ 0 },
 	};
 	static const char doc[] =
@@ -230,13 +253,26 @@ int cmd_show(int argc, char **argv)
 		"bytes each way, age, anomalies.\n\n"
 		"EXAMPLES:\n"
 		"  xdpct show eth0\n"
-		"  xdpct show eth0 --json | jq 'select(.state == \"ESTABLISHED\")'\n"
+		"  xdpct show eth0 --state ESTABLISHED --dport 443 --sort bytes --limit 10\n"
+		"  xdpct show eth0 --anomaly any --count\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, show_parse, "[IFACE]", doc };
-	struct show_args a = {};
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per flow per line"), 0, NULL, 0 },
+		{ &filter_argp, 0, NULL, 20 },
+		{ &xport_show_argp, 0, NULL, 0 },	/* no input: keep it last */
+		{ 0 },
+	};
+	struct argp argp = { opts, show_parse, "[IFACE]", doc, children, NULL, NULL };
+	struct show_args a = { .has_filters = true };
+	int rc;
 
+	filter_init(&a.flt);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	return for_each_iface(&a, show_one);
+	a.common.json |= xport.format == XPORT_FMT_JSON;
+	xport_show_begin();
+	rc = for_each_iface(&a, show_one);
+	xport_show_end();
+	return rc;
 }
 
 /* ---- stats ----------------------------------------------------------- */
@@ -251,14 +287,15 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 		pr_err("%s: reading the counters failed: %s", name, strerror(-err));
 		return err;
 	}
+	sv.det_fresh = detector_live(&sv.det);
 	if (!sv.det_fresh) {
 		struct det_params p;
 
 		det_params_default(&p);
 		sv.det_sampled = !flood_sample(fds, &p, STATS_SAMPLE_MS, &sv.det);
 	}
-	if (a->json)
-		print_stats_json(stdout, &sv, tag);
+	if (a->common.json)
+		jsonl_stats(stdout, &sv, tag);
 	else
 		print_stats_table(stdout, &sv, name);
 	return 0;
@@ -266,11 +303,6 @@ static int stats_one(const char *name, const char *tag, const struct xdpct_fds *
 
 int cmd_stats(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "json", OPT_JSON, NULL, 0, "one JSON object per interface", 0 },
-		{ "verbose", OPT_VERBOSE, NULL, 0, "more messages", 90 },
-		{ 0 },
-	};
 	static const char doc[] =
 		"Counters: packets by kind and hook, malformed frames by reason, flows\n"
 		"created and evicted, SYN/SYN-ACK/RST counts, and the SYN-flood state.\n\n"
@@ -279,10 +311,17 @@ int cmd_stats(int argc, char **argv)
 		"  xdpct stats eth0\n"
 		"  xdpct stats eth0 --json | jq .flood_state\n"
 		"\vExit status: 0 shown, 1 not attached or error, 2 usage error.";
-	struct argp argp = { opts, show_parse, "[IFACE]", doc };
+	const struct argp_child children[] = {
+		{ cli_common_argp("one JSON object per interface"), 0, NULL, 0 },
+		{ &xport_stats_argp, 0, NULL, 0 },
+		{ 0 },
+	};
+	struct argp argp = { NULL, show_parse, "[IFACE]", doc, children, NULL, NULL };
 	struct show_args a = {};
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	if (xport.prometheus)
+		return metrics_stats(a.ifname);
 	return for_each_iface(&a, stats_one);
 }
 
@@ -300,6 +339,9 @@ static const struct {
 	{ "stats", cmd_stats, "counters and the SYN-flood state" },
 	{ "events", cmd_events, "stream flow events and SYN-flood alerts as they happen" },
 	{ "replay", cmd_replay, "track a pcap/pcapng file offline, through the same BPF code" },
+	{ "export", cmd_export, "send flows as they end to IPFIX or a Zeek conn.log" },
+	{ "metrics", cmd_metrics, "serve Prometheus metrics (HTTP or a textfile)" },
+	{ "top", cmd_top, "a live full-screen view: rates, flood state, the busiest flows" },
 };
 
 static void usage(FILE *f)

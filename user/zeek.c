@@ -20,13 +20,13 @@
 #include "flowview.h"
 
 enum zeek_ep {
-	EP_INACTIVE,
-	EP_SYN_SENT,
-	EP_SYN_ACK_SENT,
-	EP_PARTIAL,
-	EP_ESTABLISHED,
-	EP_CLOSED,
-	EP_RESET,
+	ZEEK_EP_INACTIVE,
+	ZEEK_EP_SYN_SENT,
+	ZEEK_EP_SYN_ACK_SENT,
+	ZEEK_EP_PARTIAL,
+	ZEEK_EP_ESTABLISHED,
+	ZEEK_EP_CLOSED,
+	ZEEK_EP_RESET,
 };
 
 struct endpoint {
@@ -45,51 +45,51 @@ static void set_state(struct endpoint *e, enum zeek_ep s)
 static void step(struct endpoint *ep, struct endpoint *peer, int is_orig, char c)
 {
 	switch (ep->state) {
-	case EP_INACTIVE:
+	case ZEEK_EP_INACTIVE:
 		if (c == 's' || c == 'h') {
 			if (is_orig) {
-				set_state(ep, c == 'h' ? EP_SYN_ACK_SENT : EP_SYN_SENT);
+				set_state(ep, c == 'h' ? ZEEK_EP_SYN_ACK_SENT : ZEEK_EP_SYN_SENT);
 			} else {
 				/* a SYN-ACK answering the SYN establishes both */
-				if (peer->state == EP_SYN_SENT)
-					set_state(peer, EP_ESTABLISHED);
-				set_state(ep, EP_ESTABLISHED);
+				if (peer->state == ZEEK_EP_SYN_SENT)
+					set_state(peer, ZEEK_EP_ESTABLISHED);
+				set_state(ep, ZEEK_EP_ESTABLISHED);
 			}
 		} else if (c == 'f') {
-			set_state(ep, EP_CLOSED);
+			set_state(ep, ZEEK_EP_CLOSED);
 		} else if (c == 'r') {
-			set_state(ep, EP_RESET);
+			set_state(ep, ZEEK_EP_RESET);
 		} else if (c == 'a' || c == 'd') {
 			/* a responder's pure ACK to a SYN does not wake it */
-			if (!is_orig && c == 'a' && peer->state == EP_SYN_SENT)
+			if (!is_orig && c == 'a' && peer->state == ZEEK_EP_SYN_SENT)
 				break;
-			set_state(ep, peer->state == EP_ESTABLISHED ? EP_ESTABLISHED : EP_PARTIAL);
+			set_state(ep, peer->state == ZEEK_EP_ESTABLISHED ? ZEEK_EP_ESTABLISHED : ZEEK_EP_PARTIAL);
 		}
 		break;
-	case EP_SYN_SENT:
-	case EP_SYN_ACK_SENT:
+	case ZEEK_EP_SYN_SENT:
+	case ZEEK_EP_SYN_ACK_SENT:
 		if (c == 'f')
-			set_state(ep, EP_CLOSED);
+			set_state(ep, ZEEK_EP_CLOSED);
 		else if (c == 'r')
-			set_state(ep, EP_RESET);
+			set_state(ep, ZEEK_EP_RESET);
 		break;
-	case EP_PARTIAL:
-	case EP_ESTABLISHED:
-		if (c == 's' && ep->state == EP_PARTIAL && peer->state == EP_INACTIVE) {
-			set_state(ep, EP_SYN_SENT);
+	case ZEEK_EP_PARTIAL:
+	case ZEEK_EP_ESTABLISHED:
+		if (c == 's' && ep->state == ZEEK_EP_PARTIAL && peer->state == ZEEK_EP_INACTIVE) {
+			set_state(ep, ZEEK_EP_SYN_SENT);
 		} else if (c == 'f') {
-			set_state(ep, EP_CLOSED);
-			if (peer->state == EP_RESET && peer->prev == EP_CLOSED)
-				set_state(peer, EP_CLOSED);
+			set_state(ep, ZEEK_EP_CLOSED);
+			if (peer->state == ZEEK_EP_RESET && peer->prev == ZEEK_EP_CLOSED)
+				set_state(peer, ZEEK_EP_CLOSED);
 		} else if (c == 'r') {
-			set_state(ep, EP_RESET);
+			set_state(ep, ZEEK_EP_RESET);
 		}
 		break;
-	case EP_CLOSED:
-		if (c == 'r' && peer->state != EP_CLOSED)
-			set_state(ep, EP_RESET);
+	case ZEEK_EP_CLOSED:
+		if (c == 'r' && peer->state != ZEEK_EP_CLOSED)
+			set_state(ep, ZEEK_EP_RESET);
 		break;
-	case EP_RESET:
+	case ZEEK_EP_RESET:
 		break;
 	}
 }
@@ -131,7 +131,8 @@ static __u64 zeek_size(const struct flow *f, int s)
 
 const char *zeek_conn_state(const struct flow_view *v)
 {
-	struct endpoint o = { EP_INACTIVE, EP_INACTIVE }, r = { EP_INACTIVE, EP_INACTIVE };
+	struct endpoint o = { ZEEK_EP_INACTIVE, ZEEK_EP_INACTIVE };
+	struct endpoint r = { ZEEK_EP_INACTIVE, ZEEK_EP_INACTIVE };
 	const char *h;
 	int o_inact, r_inact;
 
@@ -146,29 +147,29 @@ const char *zeek_conn_state(const struct flow_view *v)
 		else
 			step(&r, &o, 0, c);
 	}
-	o_inact = o.state == EP_INACTIVE || o.state == EP_PARTIAL;
-	r_inact = r.state == EP_INACTIVE || r.state == EP_PARTIAL;
+	o_inact = o.state == ZEEK_EP_INACTIVE || o.state == ZEEK_EP_PARTIAL;
+	r_inact = r.state == ZEEK_EP_INACTIVE || r.state == ZEEK_EP_PARTIAL;
 
-	if (r.state == EP_RESET) {
-		if (o.state == EP_SYN_SENT || o.state == EP_SYN_ACK_SENT ||
-		    (o.state == EP_RESET && !zeek_size(&v->f, 0) && !zeek_size(&v->f, 1)))
+	if (r.state == ZEEK_EP_RESET) {
+		if (o.state == ZEEK_EP_SYN_SENT || o.state == ZEEK_EP_SYN_ACK_SENT ||
+		    (o.state == ZEEK_EP_RESET && !zeek_size(&v->f, 0) && !zeek_size(&v->f, 1)))
 			return "REJ";
 		return o_inact ? "RSTRH" : "RSTR";
 	}
-	if (o.state == EP_RESET) {
+	if (o.state == ZEEK_EP_RESET) {
 		if (r_inact)
 			return rstos0_match(v->history) ? "RSTOS0" : "OTH";
 		return "RSTO";
 	}
-	if (o.state == EP_CLOSED && r.state == EP_CLOSED)
+	if (o.state == ZEEK_EP_CLOSED && r.state == ZEEK_EP_CLOSED)
 		return "SF";
-	if (o.state == EP_CLOSED)
+	if (o.state == ZEEK_EP_CLOSED)
 		return r_inact ? "SH" : "S2";
-	if (r.state == EP_CLOSED)
+	if (r.state == ZEEK_EP_CLOSED)
 		return o_inact ? "SHR" : "S3";
-	if (o.state == EP_SYN_SENT && r.state == EP_INACTIVE)
+	if (o.state == ZEEK_EP_SYN_SENT && r.state == ZEEK_EP_INACTIVE)
 		return "S0";
-	if (o.state == EP_ESTABLISHED && r.state == EP_ESTABLISHED)
+	if (o.state == ZEEK_EP_ESTABLISHED && r.state == ZEEK_EP_ESTABLISHED)
 		return "S1";
 	return "OTH";
 }

@@ -283,8 +283,8 @@ static const struct {
 	SF(flows_promoted), SF(flows_reopened), SF(halfopen_deleted), SF(flows_deleted),
 	SF(syn_pkts), SF(synack_pkts), SF(syn_retransmits), SF(synack_retransmits),
 	SF(handshakes_completed), SF(rst_pkts), SF(fin_pkts), SF(invalid_pkts),
-	SF(events_sent), SF(events_dropped), SF(insert_failed), SF(halfopen_evicted),
-	SF(halfopen_races),
+	SF(events_sent), SF(events_dropped), SF(insert_failed), SF(tcp_bad_csum),
+	SF(halfopen_evicted), SF(halfopen_races),
 };
 #undef SF
 _Static_assert(sizeof(struct xdpct_stats) ==

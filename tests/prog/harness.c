@@ -11,9 +11,6 @@
 
 #include "harness.h"
 
-/* Default state timeouts (flow.h), as the BPF programs are loaded with. */
-const __u64 default_timeout_ns[CT_STATE_COUNT] = CT_TIMEOUTS_DEFAULT;
-
 /* ---- failing -------------------------------------------------------- */
 
 int failf(struct tctx *t, int line, const char *fmt, ...)

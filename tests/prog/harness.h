@@ -57,16 +57,14 @@
 #define MSEC		1000000ull
 /* replay clock origin: 2026-01-01 00:00:00 UTC */
 #define T0		(1767225600ull * SEC)
-#define TIMEOUT(st)	(default_timeout_ns[st])
+/* a state's timeout as the loaded object has it (bpf/xdpct.bpf.c's one table) */
+#define TIMEOUT(st)	((__u64)t->ld.skel->rodata->timeout_ns[st])
 #define FRAME_MAX	4096
 #define TC_ACT_UNSPEC_	(-1)
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
-
-/* Default state timeouts in seconds: nf_conntrack's, as bpf/xdpct.bpf.c sets them. */
-extern const __u64 default_timeout_ns[CT_STATE_COUNT];
 
 /* The seed-notes §1 vector. */
 #define V_CLI		"192.168.1.116"

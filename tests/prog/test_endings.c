@@ -214,6 +214,41 @@ static int t_expire_syn_sent(struct tctx *t)
 	return want_stats(t, &st, NULL);
 }
 
+/*
+ * Blind teardown (issue 10.1) through the loaded program: FINs at X and
+ * X + 2^31 fail one of tcp_in_window's sequence bounds, a FIN without ACK
+ * is discarded by tcp_rcv_state_process, a SYN with a new ISN on a live
+ * flow is ignored (tcp_validate_incoming answers it with a challenge ACK).
+ * The flow stays ESTABLISHED in the flows map with its sequence space.
+ */
+static int t_blind_teardown(struct tctx *t)
+{
+	const __u64 t1 = T0, t2 = T0 + 1 * MSEC, t3 = T0 + 2 * MSEC, t4 = T0 + 1 * SEC;
+	const __u32 x = V_X, y = V_Y, blind = 0x9e3779b9u;
+	struct flow f;
+	struct conv cv;
+	int where;
+
+	conv_v4(&cv);
+	TRY(hs_run(t, &cv, x, y, t1, t2, t3));
+	STEP("FINs at X and X + 2^31, both ways");
+	TRY(seg(t, &cv, t4, CLI, FIN | ACK, blind, y + 1, 0));
+	TRY(seg(t, &cv, t4, CLI, FIN | ACK, blind + 0x80000000u, y + 1, 0));
+	TRY(seg(t, &cv, t4, SRV, FIN | ACK, blind, x + 1, 0));
+	TRY(seg(t, &cv, t4, SRV, FIN | ACK, blind + 0x80000000u, x + 1, 0));
+	STEP("a FIN without ACK at the exact seq, a SYN with a new ISN");
+	TRY(seg(t, &cv, t4, CLI, FIN, x + 1, 0, 0));
+	TRY(seg(t, &cv, t4, CLI, SYN, x + 0x10000000u, 0, 0));
+	TRY(conv_flow(t, &cv, &f, &where, NULL));
+	TRY(want_where(t, where, IN_FLOWS));
+	EQ("state", f.ctl & CT_CTL_STATE_MASK, CT_STATE_ESTABLISHED);
+	EQ("anomalies", f.anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW | CT_ANOM_SYN_ON_ESTABLISHED);
+	EQ("dir[0].end", f.dir[0].end, x + 1);
+	EQ("dir[1].end", f.dir[1].end, y + 1);
+	EQ("dir[0].bytes", f.dir[0].bytes, 0);
+	return 0;
+}
+
 static const struct prog_test tests[] = {
 	{ "refused connect: CLOSE in halfopen, history Sr", t_refused },
 	{ "a new SYN on a CLOSE tuple starts a new flow", t_reopen_close },
@@ -223,5 +258,7 @@ static const struct prog_test tests[] = {
 	  t_expire_established },
 	{ "a resent SYN does not extend SYN_SENT; the flow is replaced at its timeout",
 	  t_expire_syn_sent },
+	{ "blind FINs, a FIN without ACK and a new SYN leave an established flow as it was",
+	  t_blind_teardown },
 };
 PROG_AREA(endings, tests);

@@ -126,8 +126,10 @@ static int ext6(struct tctx *t, const __u8 *types, const __u16 *lens, int n)
 			FAIL("too many extension headers");
 		if (types[i] == PKT_IPPROTO_FRAGMENT)
 			cv.tmpl.ext[e].frag_id = 0x12345678;	/* atomic: offset 0, M 0 */
+		/* type 0, segments left 0: ipv6_rthdr_rcv accepts it (an SRH,
+		 * type 4, is dropped while seg6_enabled is 0, the default) */
 		if (types[i] == PKT_IPPROTO_ROUTING)
-			cv.tmpl.ext[e].rt_type = 4;
+			cv.tmpl.ext[e].rt_type = 0;
 	}
 	return hs_data(t, &cv);
 }

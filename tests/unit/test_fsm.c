@@ -52,6 +52,7 @@ struct trace {
 	bool fast;		/* the last segment went through ct_track_fast */
 	__u8 dir;		/* direction of the last segment */
 	__u8 hook[2];		/* CT_HOOK_* of each host's segments, 0: not known */
+	bool csum_bad;		/* the next segment has a bad checksum */
 	struct ct_result res;
 };
 
@@ -68,12 +69,14 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 	struct ct_pkt p = {
 		.seq = seq, .ack = ack, .len = len, .segs = 1,
 		.win = win, .flags = flags, .wscale = wscale,
+		.csum_bad = t->csum_bad, .hook = t->hook[host],
 	};
 	__u8 side = (host ^ t->swap) & 1;
 	__u8 cls = ct_classify(flags);
 
 	t->now += STEP_NS;
 	t->fast = false;
+	t->csum_bad = false;
 	if (t->live && t->in_flows) {
 		t->dir = ct_flow_dir(t->f.ctl, side);
 		if (ct_track_fast(&t->f, &p, t->dir, t->now, timeouts[CT_STATE_ESTABLISHED])) {
@@ -126,6 +129,8 @@ static void handshake(struct trace *t, __u32 x, __u32 y, __u8 ws)
 	assert_int_equal(state(t), CT_STATE_ESTABLISHED);
 	assert_true(t->res.completed);
 }
+
+/* ---- the handshake (seed-notes §1, §4) and who the originator is ---- */
 
 /* seed-notes §1: 192.168.1.116:3337 -> 192.168.1.123:7788 */
 static void test_worked_example_syn_synack_ack_reaches_established(void **s)
@@ -187,138 +192,6 @@ static void test_worked_example_syn_synack_ack_reaches_established(void **s)
 	assert_int_equal(t.f.wscale[CT_DIR_RESP], 7);
 	/* SYN-ACK -> ACK took one step of the trace clock */
 	assert_int_equal(t.f.ack_rtt_us, STEP_NS / 1000);
-}
-
-/* seed-notes §6, the client closes first */
-static void test_client_close_fin_ack_fin_ack_reaches_time_wait(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-
-	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 2);
-	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
-
-	seg(&t, SRV, ACK, y + 1, x + 2, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
-	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
-
-	seg(&t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
-	assert_int_equal(t.f.expires_ns, t.now + 30 * SEC);
-
-	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
-	assert_false(t.fast);
-	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
-	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
-	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
-
-	assert_string_equal(hist(&t), "ShAFaf");
-	assert_int_equal(t.f.anomalies, 0);
-	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
-					t.f.dir[CT_DIR_RESP].ack_wraps, 1), 0);
-}
-
-/* seed-notes §6, the server closes first */
-static void test_server_close_fin_ack_fin_ack_reaches_time_wait(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-
-	seg(&t, SRV, FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
-	assert_int_equal(t.dir, CT_DIR_RESP);
-	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
-	seg(&t, CLI, ACK, x + 1, y + 2, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
-	seg(&t, CLI, FIN | ACK, x + 1, y + 2, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
-	seg(&t, SRV, ACK, y + 2, x + 2, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
-	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
-
-	assert_string_equal(hist(&t), "ShAfFa");
-	assert_int_equal(t.f.anomalies, 0);
-	assert_true(ct_is_closed(state(&t)));
-}
-
-/* the server's FIN rides on the ACK of the client's FIN: CLOSE_WAIT is skipped */
-static void test_fin_ack_combined_goes_fin_wait_to_last_ack(void **s)
-{
-	const __u32 x = 70000, y = 90000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-
-	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
-	seg(&t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
-	assert_int_equal(t.res.old_state, CT_STATE_FIN_WAIT);
-	assert_int_equal(t.res.new_state, CT_STATE_LAST_ACK);
-	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
-	assert_string_equal(hist(&t), "ShAFf");
-	assert_int_equal(t.f.anomalies, 0);
-}
-
-static void test_rst_after_established_closes(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 10, WIN, NOWS);
-
-	seg(&t, CLI, RST | ACK, x + 11, y + 1, 0, 0, NOWS);
-	assert_int_equal(t.res.old_state, CT_STATE_ESTABLISHED);
-	assert_int_equal(t.res.new_state, CT_STATE_CLOSE);
-	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
-	assert_int_equal(state(&t), CT_STATE_CLOSE);
-	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
-	assert_int_equal(t.f.anomalies, 0);
-	assert_string_equal(hist(&t), "ShADR");
-	/* a RST carries no payload position: the byte count stays */
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 10);
-}
-
-/* connect to a closed port: SYN, then RST|ACK seq 0 ack ISN + 1 */
-static void test_refused_connect_closes_with_history_Sr(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, SYN, 3000000000u, 0, 0, WIN, 7);
-	seg(&t, SRV, RST | ACK, 0, 3000000001u, 0, 0, NOWS);
-	assert_int_equal(t.dir, CT_DIR_RESP);
-	assert_int_equal(t.res.old_state, CT_STATE_SYN_SENT);
-	assert_int_equal(t.res.new_state, CT_STATE_CLOSE);
-	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
-	assert_int_equal(state(&t), CT_STATE_CLOSE);
-	assert_string_equal(hist(&t), "Sr");
-	assert_int_equal(t.f.anomalies, 0);
-	assert_false(t.f.ctl & CT_CTL_ESTABLISHED_ONCE);
-	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
-
-	/* a RST|ACK that does not ack the SYN exactly is no refusal (RFC 793) */
-	trace_init(&t);
-	seg(&t, CLI, SYN, 3000000000u, 0, 0, WIN, 7);
-	seg(&t, SRV, RST | ACK, 0, 3000000002u, 0, 0, NOWS);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_OUT_OF_WINDOW);
-	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
-	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
 }
 
 /* both sides send a SYN: SYN_SENT, SYN_SENT2, SYN_RECV, then ESTABLISHED */
@@ -414,6 +287,21 @@ static void test_retransmitted_synack_same_isn_is_retx_not_anomaly(void **s)
 	assert_int_equal(t.f.anomalies, 0);
 }
 
+/* Karn: a SYN sent twice is marked, so its RTT is not taken */
+static void test_syn_sent_twice_is_marked(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].syn_again, 0);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].syn_again, 1);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].syn_again, 0);
+}
+
 /* seed-notes §4: the SYN-ACK answers the stale SYN (seq 1000), not the live one */
 static void test_stale_syn_synack_acking_old_isn_is_bad_synack_ack(void **s)
 {
@@ -445,24 +333,6 @@ static void test_stale_syn_synack_acking_old_isn_is_bad_synack_ack(void **s)
 	seg(&t, CLI, ACK, 2001, 7001, 0, WIN, NOWS);
 	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
 	assert_int_equal(t.f.anomalies, CT_ANOM_BAD_SYNACK_ACK);
-}
-
-static void test_syn_with_new_isn_on_established_is_anomaly(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-	seg(&t, CLI, SYN, 123456789, 0, 0, WIN, NOWS);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_SYN_ON_ESTABLISHED);
-	assert_int_equal(t.f.anomalies, CT_ANOM_SYN_ON_ESTABLISHED);
-	assert_int_equal(t.res.verdict, CT_VERDICT_IGNORE);
-	assert_int_equal(t.res.syn_retx, 0);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 1);
 }
 
 static void test_wrong_third_ack_stays_syn_recv(void **s)
@@ -521,6 +391,76 @@ static void test_failed_handshake_ack_moves_no_sequence(void **s)
 	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack, 0);
 }
 
+static void test_ack_before_synack_is_anomaly(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ACK_BEFORE_SYNACK);
+	assert_int_equal(t.f.anomalies, CT_ANOM_ACK_BEFORE_SYNACK);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+}
+
+static void test_data_before_established_is_anomaly(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	/* the server talks before the handshake's third segment */
+	seg(&t, SRV, ACK | PSH, 5001, 1001, 100, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_DATA_BEFORE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_DATA_BEFORE_ESTABLISHED);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+}
+
+/* TCP Fast Open: data on the SYN, acked by the SYN-ACK */
+static void test_fast_open_handshake_completes(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, x, 0, 100, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, y, x + 101, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
+	assert_int_equal(t.f.anomalies, 0);
+	/* the server answers early, before the third ACK is seen */
+	seg(&t, SRV, ACK | PSH, y + 1, x + 101, 50, WIN, NOWS);
+	seg(&t, CLI, ACK, x + 101, y + 51, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 50);
+}
+
+/* Data on a SYN counts only if the SYN-ACK acks it (Fast Open); Linux's
+ * tcp_conn_request drops it without a cookie and the client sends it
+ * again, counted once. */
+static void test_syn_data_counts_only_when_acked(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, x, 0, 50, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 50, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 50);
+	assert_string_equal(hist(&t), "ShD");
+}
+
 /* the SYN was not seen: its sender is the originator all the same */
 static void test_synack_first_makes_receiver_originator(void **s)
 {
@@ -560,6 +500,32 @@ static void test_synack_first_makes_receiver_originator(void **s)
 	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
 }
 
+/* A lone SYN-ACK taken as an answer, then a SYN from its own sender: the
+ * SYN-ACK answered nothing (Linux's sender would have had to send a SYN
+ * first, tcp_rcv_synsent_state_process), so the SYN's sender is the
+ * originator and the record turns round. */
+static void test_synack_sender_sending_syn_becomes_originator(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN | ACK, 777, 4242, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	seg(&t, CLI, SYN, x, 0, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_false(t.f.ctl & (CT_CTL_ORIG_SIDE | CT_CTL_FIRST_RESP));
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, y);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 3);
+	assert_string_equal(hist(&t), "HShA");
+}
+
 /* the client on canonical side 1 (the higher address) is still the originator */
 static void test_originator_on_canonical_side1_keeps_directions(void **s)
 {
@@ -583,55 +549,340 @@ static void test_originator_on_canonical_side1_keeps_directions(void **s)
 	assert_int_equal(t.f.anomalies, 0);
 }
 
-static void test_ack_before_synack_is_anomaly(void **s)
+/* ---- closes and resets (seed-notes §6, RFC 5961) ---- */
+
+/* seed-notes §6, the client closes first */
+static void test_client_close_fin_ack_fin_ack_reaches_time_wait(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 2);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+
+	seg(&t, SRV, ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
+
+	seg(&t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	assert_int_equal(t.f.expires_ns, t.now + 30 * SEC);
+
+	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
+	assert_false(t.fast);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+
+	assert_string_equal(hist(&t), "ShAFaf");
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+					t.f.dir[CT_DIR_RESP].ack_wraps, 1), 0);
+}
+
+/* seed-notes §6, the server closes first */
+static void test_server_close_fin_ack_fin_ack_reaches_time_wait(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, SRV, FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, CLI, ACK, x + 1, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	seg(&t, SRV, ACK, y + 2, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_int_equal(t.f.expires_ns, t.now + 120 * SEC);
+
+	assert_string_equal(hist(&t), "ShAfFa");
+	assert_int_equal(t.f.anomalies, 0);
+	assert_true(ct_is_closed(state(&t)));
+}
+
+/* the server's FIN rides on the ACK of the client's FIN: CLOSE_WAIT is skipped */
+static void test_fin_ack_combined_goes_fin_wait_to_last_ack(void **s)
+{
+	const __u32 x = 70000, y = 90000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(t.res.old_state, CT_STATE_FIN_WAIT);
+	assert_int_equal(t.res.new_state, CT_STATE_LAST_ACK);
+	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_string_equal(hist(&t), "ShAFf");
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+/* seed-notes §6: the same FIN again is a retransmission; CLOSE_WAIT needs
+ * the FIN acked, TIME_WAIT both (tcp_rcv_state_process). */
+static void test_fin_retransmission_and_close_need_the_fins_acked(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);	/* not the FIN */
+	assert_int_equal(state(&t), CT_STATE_FIN_WAIT);
+	seg(&t, SRV, FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	seg(&t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);	/* its own FIN unacked */
+	assert_int_equal(state(&t), CT_STATE_LAST_ACK);
+	seg(&t, SRV, ACK, y + 2, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+}
+
+/* Data beyond a side's FIN: the receiver drops it (tcp_rcv_state_process
+ * in CLOSE_WAIT), so it counts nothing. */
+static void test_data_after_own_fin_is_refused(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 2, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	seg(&t, CLI, ACK | PSH, x + 2, y + 1, 300, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+}
+
+/* A FIN after a hole is queued by Linux (tcp_data_queue -> ofo) and acts
+ * when the receiver acks past it; a forged one ahead in the window is
+ * dropped once real data reaches past it (tcp_ofo_queue). */
+static void test_fin_after_hole_waits_for_the_hole(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, FIN | ACK, y + 2903, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	seg(&t, CLI, ACK, x + 1, y + 2904, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE_WAIT);
+	assert_string_equal(hist(&t), "ShAfg");
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 2902);
+
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, FIN | ACK, y + 501, x + 1, 0, WIN, NOWS);	/* forged */
+	seg(&t, SRV, ACK | PSH, y + 1, x + 1, 1000, WIN, NOWS);	/* the real data */
+	seg(&t, CLI, ACK, x + 1, y + 1001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 1000);
+	assert_false(t.f.ctl & CT_CTL_FIN_SEEN(CT_DIR_RESP));
+}
+
+static void test_rst_after_established_closes(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 10, WIN, NOWS);
+
+	seg(&t, CLI, RST | ACK, x + 11, y + 1, 0, 0, NOWS);
+	assert_int_equal(t.res.old_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.new_state, CT_STATE_CLOSE);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_string_equal(hist(&t), "ShADR");
+	/* a RST carries no payload position: the byte count stays */
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 10);
+}
+
+/* connect to a closed port: SYN, then RST|ACK seq 0 ack ISN + 1 */
+static void test_refused_connect_closes_with_history_Sr(void **s)
 {
 	struct trace t;
 
 	(void)s;
 	trace_init(&t);
-	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_ACK_BEFORE_SYNACK);
-	assert_int_equal(t.f.anomalies, CT_ANOM_ACK_BEFORE_SYNACK);
+	seg(&t, CLI, SYN, 3000000000u, 0, 0, WIN, 7);
+	seg(&t, SRV, RST | ACK, 0, 3000000001u, 0, 0, NOWS);
+	assert_int_equal(t.dir, CT_DIR_RESP);
+	assert_int_equal(t.res.old_state, CT_STATE_SYN_SENT);
+	assert_int_equal(t.res.new_state, CT_STATE_CLOSE);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_string_equal(hist(&t), "Sr");
+	assert_int_equal(t.f.anomalies, 0);
+	assert_false(t.f.ctl & CT_CTL_ESTABLISHED_ONCE);
+	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
+
+	/* a RST|ACK that does not ack the SYN exactly is no refusal (RFC 793) */
+	trace_init(&t);
+	seg(&t, CLI, SYN, 3000000000u, 0, 0, WIN, 7);
+	seg(&t, SRV, RST | ACK, 0, 3000000002u, 0, 0, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_OUT_OF_WINDOW);
 	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
 	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
 }
 
-static void test_data_before_established_is_anomaly(void **s)
+/* ... while a reset at the seq the peer acked, or right after the sender's
+ * own last segment, closes at once */
+static void test_exact_rst_closes(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 101, 0, WIN, NOWS);
+	seg(&t, CLI, RST, x + 101, 0, 0, 0, NOWS);	/* = the server's ack */
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.anomalies, 0);
+
+	/* data in flight, not yet acked: the RST follows the sender's end */
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, CLI, RST | ACK, x + 101, y + 1, 0, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.anomalies, 0);
+}
+
+/* RFC 5961: an in-window reset not at the exact seq may be blind. It
+ * keeps the state, but shortens the timeout to CLOSE's. */
+static void test_inexact_rst_keeps_established_with_close_timeout(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);
+	seg(&t, CLI, RST, x + 1 + 500000, 0, 0, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_SEQ_INEXACT);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_CLOSE]);
+	assert_string_equal(hist(&t), "ShAaR");
+	/* traffic goes on: the flow lives on with its own timeout */
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 10, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 10);
+}
+
+/* seed-notes §4: the client's RST for the stale SYN-ACK (seq = old ISN + 1)
+ * does not end its live attempt */
+static void test_rst_of_stale_attempt_keeps_live_handshake(void **s)
 {
 	struct trace t;
 
 	(void)s;
 	trace_init(&t);
 	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
-	/* the server talks before the handshake's third segment */
-	seg(&t, SRV, ACK | PSH, 5001, 1001, 100, WIN, NOWS);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_DATA_BEFORE_ESTABLISHED);
-	assert_int_equal(t.f.anomalies, CT_ANOM_DATA_BEFORE_ESTABLISHED);
-	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	seg(&t, CLI, SYN, 2000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 4000, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
+	seg(&t, CLI, RST, 1001, 0, 0, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_SEQ_INEXACT);
+	seg(&t, SRV, SYN | ACK, 7000, 2001, 0, WIN, NOWS);
+	seg(&t, CLI, ACK, 2001, 7001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+	/* and the stale SYN-ACK left no sequence behind: a pure ACK of the
+	 * server counts no bytes */
+	seg(&t, SRV, ACK, 7001, 2001, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
 }
 
-static void test_midstream_ack_is_established_midstream(void **s)
+/* tcp_validate_incoming checks RST first: RST|FIN at rcv_nxt resets. */
+static void test_rst_fin_is_a_reset(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, SRV, RST | FIN | ACK, y + 1, x + 1, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_string_equal(hist(&t), "ShAr");
+}
+
+/* A lone reset's payload (a diagnostic text) is not stream data */
+static void test_rst_payload_is_not_counted(void **s)
 {
 	struct trace t;
 
 	(void)s;
 	trace_init(&t);
-	seg(&t, CLI, ACK, 50000, 90000, 0, WIN, NOWS);
-	assert_int_equal(t.dir, CT_DIR_ORIG);
-	assert_int_equal(t.res.old_state, CT_STATE_NONE);
-	assert_int_equal(t.res.new_state, CT_STATE_ESTABLISHED);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_MIDSTREAM);
-	assert_int_equal(t.f.anomalies, CT_ANOM_MIDSTREAM);
-	assert_int_equal(t.res.completed, 0);
-	assert_false(t.f.ctl & (CT_CTL_ISN_ORIG | CT_CTL_ISN_RESP | CT_CTL_ESTABLISHED_ONCE));
-	/* Zeek's start = seq - 1; the silent peer's data starts at the ack */
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 49999);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 89999);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].end, 90000);
-	assert_string_equal(hist(&t), "A");
+	seg(&t, SRV, RST | ACK, 5001, 1001, 40, 0, NOWS);
+	assert_int_equal(state(&t), CT_STATE_CLOSE);
+	assert_int_equal(t.f.dir[0].bytes + t.f.dir[1].bytes, 0);
+}
+
+/* tcp_timewait_state_process: a SYN reuses a TIME_WAIT tuple only with a
+ * seq after the old rcv_nxt; after a reset the tuple is free. */
+static void test_time_wait_reuse_needs_seq_after_old_end(void **s)
+{
+	(void)s;
+	assert_true(ct_reopen_allowed(CT_STATE_TIME_WAIT, 2000, 1500));
+	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1400, 1500));
+	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1500, 1500));
+	assert_true(ct_reopen_allowed(CT_STATE_CLOSE, 1, 1500));
+	assert_false(ct_reopen_allowed(CT_STATE_ESTABLISHED, 2000, 1500));
+}
+
+/* ---- sequence space, acks and bytes (seed-notes §2, §3) ---- */
+
+static void test_seq_compare_is_modulo_2_32(void **s)
+{
+	(void)s;
+	assert_true(seq_before(0xfffffff6u, 0x5au));
+	assert_true(seq_after(0x5au, 0xfffffff6u));
+	assert_false(seq_before(0x5au, 0xfffffff6u));
+	assert_false(seq_after(0xfffffff6u, 0x5au));
+	assert_true(seq_before(0xffffffffu, 0));
+	assert_true(seq_after(0, 0xffffffffu));
+	assert_false(seq_before(1234, 1234));
+	assert_false(seq_after(1234, 1234));
+	assert_true(seq_before(100, 200));
+	assert_true(seq_after(200, 100));
+	/* half the space ahead is "after", the rest "before" */
+	assert_true(seq_after(0x7fffffffu, 0));
+	assert_true(seq_before(0x80000001u, 0));
 }
 
 /* seed-notes §2: ISN 2^32 - 10, 100 bytes of data run through 0 */
@@ -665,24 +916,6 @@ static void test_seq_wrap_counts_bytes_and_flags_wrapped(void **s)
 	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 150);
 	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, 141);
 	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_WRAPPED);
-}
-
-static void test_seq_compare_is_modulo_2_32(void **s)
-{
-	(void)s;
-	assert_true(seq_before(0xfffffff6u, 0x5au));
-	assert_true(seq_after(0x5au, 0xfffffff6u));
-	assert_false(seq_before(0x5au, 0xfffffff6u));
-	assert_false(seq_after(0xfffffff6u, 0x5au));
-	assert_true(seq_before(0xffffffffu, 0));
-	assert_true(seq_after(0, 0xffffffffu));
-	assert_false(seq_before(1234, 1234));
-	assert_false(seq_after(1234, 1234));
-	assert_true(seq_before(100, 200));
-	assert_true(seq_after(200, 100));
-	/* half the space ahead is "after", the rest "before" */
-	assert_true(seq_after(0x7fffffffu, 0));
-	assert_true(seq_before(0x80000001u, 0));
 }
 
 /* seed-notes §3: seq 400 with 100 bytes is acked by 500, so 100 bytes, not 101 */
@@ -740,6 +973,41 @@ static void test_acked_bytes_over_4gib_counts_ack_wraps(void **s)
 	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
 }
 
+/* bytes by sequence number: a retransmission adds a packet, no bytes */
+static void test_retransmitted_data_counts_bytes_once(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+
+	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 2);
+
+	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);	/* slow path: new letter */
+	assert_false(t.fast);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 3);
+	assert_string_equal(hist(&t), "ShAdt");
+	assert_int_equal(t.f.anomalies, 0);
+
+	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);	/* fast path */
+	assert_true(t.fast);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 4);
+
+	/* a retransmission with 100 new bytes on its tail adds those only */
+	seg(&t, SRV, ACK, y + 1, x + 1, 200, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 200);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 5);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].end, y + 201);
+	assert_string_equal(hist(&t), "ShAdt");
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+}
+
 static void test_ack_of_unsent_data_is_anomaly(void **s)
 {
 	const __u32 x = 1000, y = 5000;
@@ -755,7 +1023,93 @@ static void test_ack_of_unsent_data_is_anomaly(void **s)
 	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
 	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
 	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack, y + 1);	/* not taken */
-	assert_string_equal(hist(&t), "ShAg");
+	/* one such ack is no gap yet (Linux's tcp_ack drops it): the gap is
+	 * recorded when a second ack or the peer's own data confirms it */
+	assert_string_equal(hist(&t), "ShA");
+}
+
+/* seed-notes §3: 100 bytes from seq 400 are acked as 500; 501 acks unsent
+ * data (tcp_ack: after snd_nxt), refused. */
+static void test_ack_one_past_the_peer_data_is_unsent(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, 399, 7000, NOWS);
+	seg(&t, CLI, ACK | PSH, 400, 7001, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, 7001, 500, 0, WIN, NOWS);
+	assert_int_equal(t.f.anomalies, 0);
+	seg(&t, SRV, ACK, 7001, 501, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ACK_UNSENT_DATA);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack, 500);
+}
+
+/* ---- capture loss: gaps and resynchronisation ---- */
+
+/* A hole is a gap (Zeek's 'g') only once the peer acks past it; a hole
+ * filled later is a retransmission, as Zeek's reassembler says. */
+static void test_gap_only_when_acked_past_not_when_filled(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 201, y + 1, 100, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShAD");
+	seg(&t, CLI, ACK | PSH, x + 101, y + 1, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 301, 0, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShADTa");
+
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 201, y + 1, 100, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 301, 0, WIN, NOWS);
+	assert_string_equal(hist(&t), "ShADaG");
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 300);	/* by seq, as Zeek */
+}
+
+/* Capture loss: the peer acks data never seen. The first ack is refused;
+ * a second one is the peer's view, taken with its bytes and a gap, and
+ * the flow goes on (never frozen). */
+static void test_second_ack_of_unseen_data_resynchronises(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+	__u64 exp;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, NOWS);
+	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 1000, WIN, NOWS);
+	seg(&t, SRV, ACK, y + 1, x + 70001, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	exp = t.f.expires_ns;
+	seg(&t, SRV, ACK, y + 1, x + 80001, 0, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_true(t.f.expires_ns > exp);
+	assert_string_equal(hist(&t), "ShADaG");
+	seg(&t, CLI, ACK | PSH, x + 80001, y + 1, 1000, WIN, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 81000);
+}
+
+/* ---- forged and blind segments: what the host would not act on ---- */
+
+/* established - the seed-notes §1 handshake (x, y, window scale 7) and
+ * 100 bytes each way, acked; hooks as given. */
+static void established(struct trace *t, __u32 x, __u32 y)
+{
+	handshake(t, x, y, 7);
+	seg(t, CLI, ACK | PSH, x + 1, y + 1, 100, 502, NOWS);
+	seg(t, SRV, ACK | PSH, y + 1, x + 101, 100, 509, NOWS);
+	seg(t, CLI, ACK, x + 101, y + 101, 0, 502, NOWS);
+	assert_int_equal(state(t), CT_STATE_ESTABLISHED);
 }
 
 static void test_data_beyond_scaled_window_is_out_of_window(void **s)
@@ -825,8 +1179,33 @@ static void test_blind_rst_outside_window_keeps_established(void **s)
 	assert_int_equal(t.f.expires_ns, t.now + 10 * SEC);
 }
 
-/* bytes by sequence number: a retransmission adds a packet, no bytes */
-static void test_retransmitted_data_counts_bytes_once(void **s)
+/* Blind teardown (issue 10.1): FINs at X and X + 2^31 fail one of
+ * tcp_in_window's bounds (I or II); a FIN without ACK is discarded by
+ * tcp_rcv_state_process; a new ISN's SYN on a live flow is ignored. */
+static void test_blind_fins_and_fin_without_ack_keep_established(void **s)
+{
+	const __u32 x = 1000, y = 5000, blind = 0x9e3779b9u;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	established(&t, x, y);
+	seg(&t, CLI, FIN | ACK, blind, y + 101, 0, 502, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	seg(&t, CLI, FIN | ACK, blind + 0x80000000u, y + 101, 0, 502, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	seg(&t, SRV, FIN | ACK, blind, x + 101, 0, 509, NOWS);
+	seg(&t, SRV, FIN | ACK, blind + 0x80000000u, x + 101, 0, 509, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	seg(&t, CLI, FIN, x + 101, 0, 0, 502, NOWS);	/* exact seq, no ACK */
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 101);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].end, y + 101);
+}
+
+static void test_syn_with_new_isn_on_established_is_anomaly(void **s)
 {
 	const __u32 x = 1000, y = 5000;
 	struct trace t;
@@ -834,31 +1213,335 @@ static void test_retransmitted_data_counts_bytes_once(void **s)
 	(void)s;
 	trace_init(&t);
 	handshake(&t, x, y, NOWS);
-
-	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 2);
-
-	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);	/* slow path: new letter */
-	assert_false(t.fast);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 3);
-	assert_string_equal(hist(&t), "ShAdt");
-	assert_int_equal(t.f.anomalies, 0);
-
-	seg(&t, SRV, ACK, y + 1, x + 1, 100, WIN, NOWS);	/* fast path */
-	assert_true(t.fast);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 100);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 4);
-
-	/* a retransmission with 100 new bytes on its tail adds those only */
-	seg(&t, SRV, ACK, y + 1, x + 1, 200, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 200);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 5);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].end, y + 201);
-	assert_string_equal(hist(&t), "ShAdt");
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
+	seg(&t, CLI, SYN, 123456789, 0, 0, WIN, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SYN_ON_ESTABLISHED);
+	assert_int_equal(t.f.anomalies, CT_ANOM_SYN_ON_ESTABLISHED);
+	assert_int_equal(t.res.verdict, CT_VERDICT_IGNORE);
+	assert_int_equal(t.res.syn_retx, 0);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 1);
 }
+
+/* A SYN with a new ISN once the SYN is answered: ignored (nf_conntrack),
+ * the live handshake completes */
+static void test_blind_syn_in_syn_recv_is_ignored(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, CLI, SYN, 777777, 0, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 1000);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_true(t.res.completed);
+}
+
+/* A blind segment acking "unseen" data cannot prepare a resync: only one
+ * inside the window is remembered (ct_check_ack), so blind FINs after it
+ * still fail tcp_in_window's bounds. */
+static void test_blind_unsent_ack_prepares_no_resync(void **s)
+{
+	const __u32 x = 1000, y = 5000, blind = 0x9e3779b9u;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	established(&t, x, y);
+	seg(&t, SRV, ACK, blind, x + 100000, 0, 509, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_false(t.f.ctl & CT_CTL_UNSEEN(CT_DIR_ORIG));
+	seg(&t, CLI, FIN | ACK, blind, y + 101, 0, 502, NOWS);
+	seg(&t, CLI, FIN | ACK, blind + 0x80000000u, y + 101, 0, 502, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	/* the same ack inside the window is remembered, and a second one
+	 * resynchronises */
+	seg(&t, SRV, ACK, y + 101, x + 30000, 0, 509, NOWS);
+	assert_true(t.f.ctl & CT_CTL_UNSEEN(CT_DIR_ORIG));
+	seg(&t, SRV, ACK, y + 101, x + 30001, 0, 509, NOWS);
+	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 30001);
+}
+
+/* A verified bad checksum (tcp_v4_rcv drops it in tcp_checksum_complete):
+ * nothing changes but Zeek's 'c'/'C'. */
+static void test_bad_checksum_changes_nothing_but_letter_c(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct flow before;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	established(&t, x, y);
+	memcpy(&before, &t.f, sizeof(before));
+	t.csum_bad = true;
+	seg(&t, SRV, RST, y + 101, 0, 0, 0, NOWS);
+	assert_true(t.res.csum_bad);
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_string_equal(hist(&t), "ShADdc");
+	before.history = t.f.history;
+	assert_memory_equal(&before, &t.f, sizeof(before));
+}
+
+/* One host sending both sides through ingress: the handshake is tracked
+ * but neither counted as two-way nor given an established-map slot. */
+static void test_forged_handshake_through_one_hook_stays_halfopen(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.hook[CLI] = t.hook[SRV] = CT_HOOK_INGRESS;
+	handshake(&t, x, y, NOWS);
+	assert_false(t.in_flows);
+	assert_false(ct_two_way(&t.f, t.f.ctl));
+	assert_int_equal(t.f.anomalies, CT_ANOM_ONE_HOOK_BOTH_WAYS);
+	/* and it is not kept for five days */
+	seg(&t, CLI, ACK, x + 1, y + 1, 10, WIN, NOWS);
+	assert_true(t.f.expires_ns - t.now <= CT_UNCONFIRMED_TIMEOUT_NS ||
+		    t.f.expires_ns - t.now == timeouts[CT_STATE_ESTABLISHED]);
+
+	/* the same handshake with the reply leaving through egress */
+	trace_init(&t);
+	t.hook[CLI] = CT_HOOK_INGRESS;
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	handshake(&t, x, y, NOWS);
+	assert_true(t.in_flows);
+	assert_true(ct_two_way(&t.f, t.f.ctl));
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].hooks, CT_HOOK_INGRESS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].hooks, CT_HOOK_EGRESS);
+}
+
+/* Forged "local" data arriving on ingress: Linux's ip_route_input drops a
+ * packet whose source is a local address (martian source). The fast path
+ * checks the hook, so the slow path flags it and counts no byte. */
+static void test_fast_path_sends_peer_hook_segment_to_slow_path(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.hook[CLI] = CT_HOOK_INGRESS;
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	established(&t, x, y);
+	assert_true(t.in_flows);
+	seg(&t, SRV, ACK | PSH, y + 101, x + 101, 100, 509, NOWS);
+	assert_true(t.fast);
+	t.hook[SRV] = CT_HOOK_INGRESS;	/* the forged one */
+	seg(&t, SRV, ACK | PSH, y + 201, x + 101, 1000, 509, NOWS);
+	assert_false(t.fast);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_ONE_HOOK_BOTH_WAYS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 200);
+}
+
+/* A segment the state machine refuses records no hook, so one junk frame
+ * through the wrong hook cannot keep a real flow half-open. */
+static void test_refused_segment_records_no_hook(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	t.hook[CLI] = CT_HOOK_INGRESS;
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	seg(&t, CLI, SYN, x, 0, 0, WIN, 7);
+	t.hook[SRV] = CT_HOOK_INGRESS;
+	seg(&t, SRV, SYN | ACK, y, x + 77, 0, WIN, 7);	/* acks nothing live */
+	assert_int_equal(t.res.verdict, CT_VERDICT_INVALID);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].hooks, 0);
+	t.hook[SRV] = CT_HOOK_EGRESS;
+	seg(&t, SRV, SYN | ACK, y, x + 1, 0, WIN, 7);
+	seg(&t, CLI, ACK, x + 1, y + 1, 0, WIN, NOWS);
+	assert_true(t.in_flows);
+	assert_int_equal(t.f.anomalies & CT_ANOM_ONE_HOOK_BOTH_WAYS, 0);
+}
+
+/* tcp_validate_incoming checks RST before SYN and ignores FIN on a reset:
+ * RST|FIN and SYN|RST are resets (an earlier version called them invalid,
+ * as nf_conntrack's tcp_valid_flags does; the host acts on them). */
+static void test_flags_valid_rejects_impossible_combinations(void **s)
+{
+	(void)s;
+	assert_int_equal(ct_flags_valid(SYN | FIN), 0);
+	assert_int_equal(ct_flags_valid(SYN | FIN | PSH | TCP_FL_URG), 0); /* Xmas, no RST */
+	assert_int_equal(ct_flags_valid(SYN | RST), 1);
+	assert_int_equal(ct_flags_valid(FIN | RST), 1);
+	assert_int_equal(ct_flags_valid(FIN | RST | ACK), 1);
+	assert_int_equal(ct_flags_valid(SYN | FIN | RST | ACK | PSH | TCP_FL_URG), 1);
+	assert_int_equal(ct_classify(FIN | RST | ACK), CT_CLASS_RST);
+	assert_int_equal(ct_classify(SYN | RST), CT_CLASS_RST);
+	assert_int_equal(ct_flags_valid(0), 0);
+	assert_int_equal(ct_flags_valid(PSH), 0);
+	assert_int_equal(ct_flags_valid(PSH | TCP_FL_URG | TCP_FL_ECE | TCP_FL_CWR), 0);
+
+	assert_int_equal(ct_flags_valid(FIN), 1);
+	assert_int_equal(ct_flags_valid(SYN), 1);
+	assert_int_equal(ct_flags_valid(SYN | ACK), 1);
+	assert_int_equal(ct_flags_valid(SYN | TCP_FL_ECE | TCP_FL_CWR), 1);
+	assert_int_equal(ct_flags_valid(ACK), 1);
+	assert_int_equal(ct_flags_valid(ACK | PSH), 1);
+	assert_int_equal(ct_flags_valid(FIN | ACK), 1);
+	assert_int_equal(ct_flags_valid(RST), 1);
+	assert_int_equal(ct_flags_valid(RST | ACK), 1);
+}
+
+static void test_classify_order_rst_syn_fin_ack(void **s)
+{
+	(void)s;
+	assert_int_equal(ct_classify(RST | SYN | FIN | ACK), CT_CLASS_RST);
+	assert_int_equal(ct_classify(RST | ACK), CT_CLASS_RST);
+	assert_int_equal(ct_classify(RST), CT_CLASS_RST);
+	assert_int_equal(ct_classify(SYN | FIN | ACK), CT_CLASS_SYNACK);
+	assert_int_equal(ct_classify(SYN | FIN), CT_CLASS_SYN);
+	assert_int_equal(ct_classify(SYN | ACK), CT_CLASS_SYNACK);
+	assert_int_equal(ct_classify(SYN), CT_CLASS_SYN);
+	assert_int_equal(ct_classify(FIN | ACK | PSH), CT_CLASS_FIN);
+	assert_int_equal(ct_classify(FIN), CT_CLASS_FIN);
+	assert_int_equal(ct_classify(ACK | PSH), CT_CLASS_ACK);
+	assert_int_equal(ct_classify(ACK), CT_CLASS_ACK);
+	assert_int_equal(ct_classify(PSH), CT_CLASS_NONE);
+	assert_int_equal(ct_classify(0), CT_CLASS_NONE);
+}
+
+/* ---- flows picked up mid-stream ---- */
+
+static void test_midstream_ack_is_established_midstream(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK, 50000, 90000, 0, WIN, NOWS);
+	assert_int_equal(t.dir, CT_DIR_ORIG);
+	assert_int_equal(t.res.old_state, CT_STATE_NONE);
+	assert_int_equal(t.res.new_state, CT_STATE_ESTABLISHED);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_MIDSTREAM);
+	assert_int_equal(t.f.anomalies, CT_ANOM_MIDSTREAM);
+	assert_int_equal(t.res.completed, 0);
+	assert_false(t.f.ctl & (CT_CTL_ISN_ORIG | CT_CTL_ISN_RESP | CT_CTL_ESTABLISHED_ONCE));
+	/* Zeek's start = seq - 1; the silent peer's data starts at the ack */
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 49999);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].isn, 89999);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].end, 90000);
+	assert_string_equal(hist(&t), "A");
+}
+
+/* Picked up mid-stream with the receiver's acks lagging behind the
+ * sender's first segment seen: no false 4 GiB ack wrap */
+static void test_pickup_with_lagging_acks_counts_no_wrap(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK | PSH, 101448, 9000, 1448, 502, NOWS);
+	seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
+	seg(&t, SRV, ACK, 9000, 102896, 0, 509, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].ack_wraps, 0);
+	assert_true(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
+				   t.f.dir[CT_DIR_RESP].ack_wraps, 0) < 1ull << 20);
+
+	/* the other order: an ack first (its sender is the originator now),
+	 * then the segment it lags */
+	trace_init(&t);
+	seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
+	seg(&t, CLI, ACK | PSH, 101448, 9000, 1448, 502, NOWS);
+	seg(&t, SRV, ACK, 9000, 102896, 0, 509, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack_wraps, 0);
+	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_RESP].isn, t.f.dir[CT_DIR_ORIG].ack,
+					t.f.dir[CT_DIR_ORIG].ack_wraps, 0), 2896);
+}
+
+/* An idle connection picked up through a keepalive (seq = snd_nxt - 1):
+ * its answer acks snd_nxt, which is valid, now and at the next probe */
+static void test_keepalive_pickup_is_valid(void **s)
+{
+	struct trace t;
+	int i;
+
+	(void)s;
+	trace_init(&t);
+	for (i = 0; i < 2; i++) {
+		seg(&t, CLI, ACK, 100000 - 1, 9000, 0, 502, NOWS);
+		assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+		seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
+		assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
+		t.now += 75 * SEC;
+	}
+	assert_int_equal(t.f.anomalies & ~CT_ANOM_MIDSTREAM, 0);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+}
+
+/* A SYN-ACK that arrives after the flow was picked up from later data does
+ * not rewind the responder's sequence, so no byte counts twice */
+static void test_late_synack_after_pickup_counts_no_byte_twice(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
+	seg(&t, SRV, ACK | PSH, 5001, 1001, 1000, WIN, NOWS);
+	seg(&t, SRV, ACK | PSH, 6001, 1001, 1000, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
+	seg(&t, SRV, ACK | PSH, 7001, 1001, 1000, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 3000);
+}
+
+/* A flow picked up mid-stream has no window scale: a jump is bounded by
+ * the liberal window (at most 2^30), so no packet adds 2^31 bytes. */
+static void test_pickup_cannot_be_inflated_by_2_31(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK | PSH, 100000, 9000, 100, 502, NOWS);
+	seg(&t, SRV, ACK, 9000, 100100, 0, 509, NOWS);
+	seg(&t, CLI, ACK | PSH, 100100 + 0x7ffff000u, 9000, 100, 502, NOWS);
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
+}
+
+/* A stale SYN-ACK as the server's first packet, then its pure ACK: that
+ * side's sequence starts at the ACK, not at 0 */
+static void test_rejected_first_packet_leaves_no_byte_garbage(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
+	seg(&t, SRV, SYN | ACK, 4000, 999, 0, WIN, NOWS);	/* acks nothing live */
+	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
+	seg(&t, SRV, ACK | PSH, 5501, 1001, 0, WIN, NOWS);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
+}
+
+/* A lone ACK nobody answered is established, but not for five days */
+static void test_unanswered_pickup_gets_short_timeout(void **s)
+{
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	seg(&t, CLI, ACK, 1000, 5000, 0, WIN, NOWS);
+	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
+	assert_int_equal(t.f.expires_ns, t.now + CT_UNCONFIRMED_TIMEOUT_NS);
+	seg(&t, SRV, ACK, 5000, 1000, 0, WIN, NOWS);
+	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
+}
+
+/* ---- timeouts and the history word ---- */
 
 static void test_expiry_follows_timeout_of_new_state(void **s)
 {
@@ -915,282 +1598,6 @@ static void test_retransmitted_syn_without_reply_does_not_refresh_expiry(void **
 	assert_int_equal(t.f.expires_ns, t.now + 60 * SEC);
 }
 
-static void test_flags_valid_rejects_impossible_combinations(void **s)
-{
-	(void)s;
-	assert_int_equal(ct_flags_valid(SYN | FIN), 0);
-	assert_int_equal(ct_flags_valid(SYN | RST), 0);
-	assert_int_equal(ct_flags_valid(FIN | RST), 0);
-	assert_int_equal(ct_flags_valid(FIN | RST | ACK), 0);
-	assert_int_equal(ct_flags_valid(SYN | FIN | RST | ACK | PSH | TCP_FL_URG), 0); /* Xmas */
-	assert_int_equal(ct_flags_valid(0), 0);
-	assert_int_equal(ct_flags_valid(PSH), 0);
-	assert_int_equal(ct_flags_valid(PSH | TCP_FL_URG | TCP_FL_ECE | TCP_FL_CWR), 0);
-
-	assert_int_equal(ct_flags_valid(FIN), 1);
-	assert_int_equal(ct_flags_valid(SYN), 1);
-	assert_int_equal(ct_flags_valid(SYN | ACK), 1);
-	assert_int_equal(ct_flags_valid(SYN | TCP_FL_ECE | TCP_FL_CWR), 1);
-	assert_int_equal(ct_flags_valid(ACK), 1);
-	assert_int_equal(ct_flags_valid(ACK | PSH), 1);
-	assert_int_equal(ct_flags_valid(FIN | ACK), 1);
-	assert_int_equal(ct_flags_valid(RST), 1);
-	assert_int_equal(ct_flags_valid(RST | ACK), 1);
-}
-
-static void test_classify_order_rst_syn_fin_ack(void **s)
-{
-	(void)s;
-	assert_int_equal(ct_classify(RST | SYN | FIN | ACK), CT_CLASS_RST);
-	assert_int_equal(ct_classify(RST | ACK), CT_CLASS_RST);
-	assert_int_equal(ct_classify(RST), CT_CLASS_RST);
-	assert_int_equal(ct_classify(SYN | FIN | ACK), CT_CLASS_SYNACK);
-	assert_int_equal(ct_classify(SYN | FIN), CT_CLASS_SYN);
-	assert_int_equal(ct_classify(SYN | ACK), CT_CLASS_SYNACK);
-	assert_int_equal(ct_classify(SYN), CT_CLASS_SYN);
-	assert_int_equal(ct_classify(FIN | ACK | PSH), CT_CLASS_FIN);
-	assert_int_equal(ct_classify(FIN), CT_CLASS_FIN);
-	assert_int_equal(ct_classify(ACK | PSH), CT_CLASS_ACK);
-	assert_int_equal(ct_classify(ACK), CT_CLASS_ACK);
-	assert_int_equal(ct_classify(PSH), CT_CLASS_NONE);
-	assert_int_equal(ct_classify(0), CT_CLASS_NONE);
-}
-
-/* ---- forged and blind segments, pickups (review of the tracker) ---- */
-
-/* One host sending both sides through ingress: the handshake is tracked
- * but neither counted as two-way nor given an established-map slot. */
-static void test_forged_handshake_through_one_hook_stays_halfopen(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	t.hook[CLI] = t.hook[SRV] = CT_HOOK_INGRESS;
-	handshake(&t, x, y, NOWS);
-	assert_false(t.in_flows);
-	assert_false(ct_two_way(&t.f, t.f.ctl));
-	assert_int_equal(t.f.anomalies, CT_ANOM_ONE_HOOK_BOTH_WAYS);
-	/* and it is not kept for five days */
-	seg(&t, CLI, ACK, x + 1, y + 1, 10, WIN, NOWS);
-	assert_true(t.f.expires_ns - t.now <= CT_UNCONFIRMED_TIMEOUT_NS ||
-		    t.f.expires_ns - t.now == timeouts[CT_STATE_ESTABLISHED]);
-
-	/* the same handshake with the reply leaving through egress */
-	trace_init(&t);
-	t.hook[CLI] = CT_HOOK_INGRESS;
-	t.hook[SRV] = CT_HOOK_EGRESS;
-	handshake(&t, x, y, NOWS);
-	assert_true(t.in_flows);
-	assert_true(ct_two_way(&t.f, t.f.ctl));
-	assert_int_equal(t.f.anomalies, 0);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].hooks, CT_HOOK_INGRESS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].hooks, CT_HOOK_EGRESS);
-}
-
-/* RFC 5961: an in-window reset not at the exact seq may be blind. It
- * keeps the state, but shortens the timeout to CLOSE's. */
-static void test_inexact_rst_keeps_established_with_close_timeout(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, 7);
-	seg(&t, SRV, ACK, y + 1, x + 1, 0, WIN, NOWS);
-	seg(&t, CLI, RST, x + 1 + 500000, 0, 0, 0, NOWS);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_SEQ_INEXACT);
-	assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
-	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_CLOSE]);
-	assert_string_equal(hist(&t), "ShAaR");
-	/* traffic goes on: the flow lives on with its own timeout */
-	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 10, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 10);
-}
-
-/* ... while a reset at the seq the peer acked, or right after the sender's
- * own last segment, closes at once */
-static void test_exact_rst_closes(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
-	seg(&t, SRV, ACK, y + 1, x + 101, 0, WIN, NOWS);
-	seg(&t, CLI, RST, x + 101, 0, 0, 0, NOWS);	/* = the server's ack */
-	assert_int_equal(state(&t), CT_STATE_CLOSE);
-	assert_int_equal(t.f.anomalies, 0);
-
-	/* data in flight, not yet acked: the RST follows the sender's end */
-	trace_init(&t);
-	handshake(&t, x, y, NOWS);
-	seg(&t, CLI, ACK | PSH, x + 1, y + 1, 100, WIN, NOWS);
-	seg(&t, CLI, RST | ACK, x + 101, y + 1, 0, 0, NOWS);
-	assert_int_equal(state(&t), CT_STATE_CLOSE);
-	assert_int_equal(t.f.anomalies, 0);
-}
-
-/* seed-notes §4: the client's RST for the stale SYN-ACK (seq = old ISN + 1)
- * does not end its live attempt */
-static void test_rst_of_stale_attempt_keeps_live_handshake(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	seg(&t, CLI, SYN, 2000, 0, 0, WIN, NOWS);
-	seg(&t, SRV, SYN | ACK, 4000, 1001, 0, WIN, NOWS);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
-	seg(&t, CLI, RST, 1001, 0, 0, 0, NOWS);
-	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_RST_SEQ_INEXACT);
-	seg(&t, SRV, SYN | ACK, 7000, 2001, 0, WIN, NOWS);
-	seg(&t, CLI, ACK, 2001, 7001, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_true(t.res.completed);
-	/* and the stale SYN-ACK left no sequence behind: a pure ACK of the
-	 * server counts no bytes */
-	seg(&t, SRV, ACK, 7001, 2001, 0, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 0);
-}
-
-/* A stale SYN-ACK as the server's first packet, then its pure ACK: that
- * side's sequence starts at the ACK, not at 0 */
-static void test_rejected_first_packet_leaves_no_byte_garbage(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	seg(&t, SRV, SYN | ACK, 4000, 999, 0, WIN, NOWS);	/* acks nothing live */
-	assert_int_equal(t.res.new_anomalies, CT_ANOM_BAD_SYNACK_ACK);
-	seg(&t, SRV, ACK | PSH, 5501, 1001, 0, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 0);
-}
-
-/* TCP Fast Open: data on the SYN, acked by the SYN-ACK */
-static void test_fast_open_handshake_completes(void **s)
-{
-	const __u32 x = 1000, y = 5000;
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, SYN, x, 0, 100, WIN, NOWS);
-	seg(&t, SRV, SYN | ACK, y, x + 101, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_SYN_RECV);
-	assert_int_equal(t.f.anomalies, 0);
-	/* the server answers early, before the third ACK is seen */
-	seg(&t, SRV, ACK | PSH, y + 1, x + 101, 50, WIN, NOWS);
-	seg(&t, CLI, ACK, x + 101, y + 51, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_true(t.res.completed);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].bytes, 100);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 50);
-}
-
-/* Picked up mid-stream with the receiver's acks lagging behind the
- * sender's first segment seen: no false 4 GiB ack wrap */
-static void test_pickup_with_lagging_acks_counts_no_wrap(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, ACK | PSH, 101448, 9000, 1448, 502, NOWS);
-	seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
-	seg(&t, SRV, ACK, 9000, 102896, 0, 509, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].ack_wraps, 0);
-	assert_true(ct_acked_bytes(t.f.dir[CT_DIR_ORIG].isn, t.f.dir[CT_DIR_RESP].ack,
-				   t.f.dir[CT_DIR_RESP].ack_wraps, 0) < 1ull << 20);
-
-	/* the other order: an ack first (its sender is the originator now),
-	 * then the segment it lags */
-	trace_init(&t);
-	seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
-	seg(&t, CLI, ACK | PSH, 101448, 9000, 1448, 502, NOWS);
-	seg(&t, SRV, ACK, 9000, 102896, 0, 509, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].ack_wraps, 0);
-	assert_int_equal(ct_acked_bytes(t.f.dir[CT_DIR_RESP].isn, t.f.dir[CT_DIR_ORIG].ack,
-					t.f.dir[CT_DIR_ORIG].ack_wraps, 0), 2896);
-}
-
-/* An idle connection picked up through a keepalive (seq = snd_nxt - 1):
- * its answer acks snd_nxt, which is valid, now and at the next probe */
-static void test_keepalive_pickup_is_valid(void **s)
-{
-	struct trace t;
-	int i;
-
-	(void)s;
-	trace_init(&t);
-	for (i = 0; i < 2; i++) {
-		seg(&t, CLI, ACK, 100000 - 1, 9000, 0, 502, NOWS);
-		assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
-		seg(&t, SRV, ACK, 9000, 100000, 0, 509, NOWS);
-		assert_int_equal(t.res.verdict, CT_VERDICT_ACCEPT);
-		t.now += 75 * SEC;
-	}
-	assert_int_equal(t.f.anomalies & ~CT_ANOM_MIDSTREAM, 0);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-}
-
-/* A SYN with a new ISN once the SYN is answered: ignored (nf_conntrack),
- * the live handshake completes */
-static void test_blind_syn_in_syn_recv_is_ignored(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
-	seg(&t, CLI, SYN, 777777, 0, 0, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, 1000);
-	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_true(t.res.completed);
-}
-
-/* A SYN-ACK that arrives after the flow was picked up from later data does
- * not rewind the responder's sequence, so no byte counts twice */
-static void test_late_synack_after_pickup_counts_no_byte_twice(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, ACK, 1001, 5001, 0, WIN, NOWS);
-	seg(&t, SRV, ACK | PSH, 5001, 1001, 1000, WIN, NOWS);
-	seg(&t, SRV, ACK | PSH, 6001, 1001, 1000, WIN, NOWS);
-	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
-	seg(&t, SRV, ACK | PSH, 7001, 1001, 1000, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].bytes, 3000);
-}
-
-/* A lone reset's payload (a diagnostic text) is not stream data */
-static void test_rst_payload_is_not_counted(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, SRV, RST | ACK, 5001, 1001, 40, 0, NOWS);
-	assert_int_equal(state(&t), CT_STATE_CLOSE);
-	assert_int_equal(t.f.dir[0].bytes + t.f.dir[1].bytes, 0);
-}
-
 /* The last slots of the history are kept for F, f, R, r */
 static void test_busy_history_keeps_close_letters(void **s)
 {
@@ -1216,82 +1623,76 @@ static void test_busy_history_keeps_close_letters(void **s)
 	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
 }
 
-/* Karn: a SYN sent twice is marked, so its RTT is not taken */
-static void test_syn_sent_twice_is_marked(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].syn_again, 0);
-	seg(&t, CLI, SYN, 1000, 0, 0, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_ORIG].syn_again, 1);
-	seg(&t, SRV, SYN | ACK, 5000, 1001, 0, WIN, NOWS);
-	assert_int_equal(t.f.dir[CT_DIR_RESP].syn_again, 0);
-}
-
-/* A lone ACK nobody answered is established, but not for five days */
-static void test_unanswered_pickup_gets_short_timeout(void **s)
-{
-	struct trace t;
-
-	(void)s;
-	trace_init(&t);
-	seg(&t, CLI, ACK, 1000, 5000, 0, WIN, NOWS);
-	assert_int_equal(state(&t), CT_STATE_ESTABLISHED);
-	assert_int_equal(t.f.expires_ns, t.now + CT_UNCONFIRMED_TIMEOUT_NS);
-	seg(&t, SRV, ACK, 5000, 1000, 0, WIN, NOWS);
-	assert_int_equal(t.f.expires_ns, t.now + timeouts[CT_STATE_ESTABLISHED]);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* the handshake */
 		cmocka_unit_test(test_worked_example_syn_synack_ack_reaches_established),
-		cmocka_unit_test(test_client_close_fin_ack_fin_ack_reaches_time_wait),
-		cmocka_unit_test(test_server_close_fin_ack_fin_ack_reaches_time_wait),
-		cmocka_unit_test(test_fin_ack_combined_goes_fin_wait_to_last_ack),
-		cmocka_unit_test(test_rst_after_established_closes),
-		cmocka_unit_test(test_refused_connect_closes_with_history_Sr),
 		cmocka_unit_test(test_simultaneous_open_reaches_established_via_syn_sent2),
 		cmocka_unit_test(test_retransmitted_syn_same_isn_is_retx_not_anomaly),
 		cmocka_unit_test(test_retransmitted_synack_same_isn_is_retx_not_anomaly),
+		cmocka_unit_test(test_syn_sent_twice_is_marked),
 		cmocka_unit_test(test_stale_syn_synack_acking_old_isn_is_bad_synack_ack),
-		cmocka_unit_test(test_syn_with_new_isn_on_established_is_anomaly),
 		cmocka_unit_test(test_wrong_third_ack_stays_syn_recv),
 		cmocka_unit_test(test_failed_handshake_ack_moves_no_sequence),
-		cmocka_unit_test(test_synack_first_makes_receiver_originator),
-		cmocka_unit_test(test_originator_on_canonical_side1_keeps_directions),
 		cmocka_unit_test(test_ack_before_synack_is_anomaly),
 		cmocka_unit_test(test_data_before_established_is_anomaly),
-		cmocka_unit_test(test_midstream_ack_is_established_midstream),
-		cmocka_unit_test(test_seq_wrap_counts_bytes_and_flags_wrapped),
+		cmocka_unit_test(test_fast_open_handshake_completes),
+		cmocka_unit_test(test_syn_data_counts_only_when_acked),
+		cmocka_unit_test(test_synack_first_makes_receiver_originator),
+		cmocka_unit_test(test_synack_sender_sending_syn_becomes_originator),
+		cmocka_unit_test(test_originator_on_canonical_side1_keeps_directions),
+		/* closes and resets */
+		cmocka_unit_test(test_client_close_fin_ack_fin_ack_reaches_time_wait),
+		cmocka_unit_test(test_server_close_fin_ack_fin_ack_reaches_time_wait),
+		cmocka_unit_test(test_fin_ack_combined_goes_fin_wait_to_last_ack),
+		cmocka_unit_test(test_fin_retransmission_and_close_need_the_fins_acked),
+		cmocka_unit_test(test_data_after_own_fin_is_refused),
+		cmocka_unit_test(test_fin_after_hole_waits_for_the_hole),
+		cmocka_unit_test(test_rst_after_established_closes),
+		cmocka_unit_test(test_refused_connect_closes_with_history_Sr),
+		cmocka_unit_test(test_exact_rst_closes),
+		cmocka_unit_test(test_inexact_rst_keeps_established_with_close_timeout),
+		cmocka_unit_test(test_rst_of_stale_attempt_keeps_live_handshake),
+		cmocka_unit_test(test_rst_fin_is_a_reset),
+		cmocka_unit_test(test_rst_payload_is_not_counted),
+		cmocka_unit_test(test_time_wait_reuse_needs_seq_after_old_end),
+		/* sequence space, acks and bytes */
 		cmocka_unit_test(test_seq_compare_is_modulo_2_32),
+		cmocka_unit_test(test_seq_wrap_counts_bytes_and_flags_wrapped),
 		cmocka_unit_test(test_acked_bytes_ack_is_next_expected_byte),
 		cmocka_unit_test(test_acked_bytes_over_4gib_counts_ack_wraps),
+		cmocka_unit_test(test_retransmitted_data_counts_bytes_once),
 		cmocka_unit_test(test_ack_of_unsent_data_is_anomaly),
+		cmocka_unit_test(test_ack_one_past_the_peer_data_is_unsent),
+		/* capture loss */
+		cmocka_unit_test(test_gap_only_when_acked_past_not_when_filled),
+		cmocka_unit_test(test_second_ack_of_unseen_data_resynchronises),
+		/* forged and blind segments */
 		cmocka_unit_test(test_data_beyond_scaled_window_is_out_of_window),
 		cmocka_unit_test(test_blind_rst_outside_window_keeps_established),
-		cmocka_unit_test(test_retransmitted_data_counts_bytes_once),
-		cmocka_unit_test(test_expiry_follows_timeout_of_new_state),
-		cmocka_unit_test(test_retransmitted_syn_without_reply_does_not_refresh_expiry),
+		cmocka_unit_test(test_blind_fins_and_fin_without_ack_keep_established),
+		cmocka_unit_test(test_blind_unsent_ack_prepares_no_resync),
+		cmocka_unit_test(test_syn_with_new_isn_on_established_is_anomaly),
+		cmocka_unit_test(test_blind_syn_in_syn_recv_is_ignored),
+		cmocka_unit_test(test_bad_checksum_changes_nothing_but_letter_c),
+		cmocka_unit_test(test_forged_handshake_through_one_hook_stays_halfopen),
+		cmocka_unit_test(test_fast_path_sends_peer_hook_segment_to_slow_path),
+		cmocka_unit_test(test_refused_segment_records_no_hook),
 		cmocka_unit_test(test_flags_valid_rejects_impossible_combinations),
 		cmocka_unit_test(test_classify_order_rst_syn_fin_ack),
-		cmocka_unit_test(test_forged_handshake_through_one_hook_stays_halfopen),
-		cmocka_unit_test(test_inexact_rst_keeps_established_with_close_timeout),
-		cmocka_unit_test(test_exact_rst_closes),
-		cmocka_unit_test(test_rst_of_stale_attempt_keeps_live_handshake),
-		cmocka_unit_test(test_rejected_first_packet_leaves_no_byte_garbage),
-		cmocka_unit_test(test_fast_open_handshake_completes),
+		/* flows picked up mid-stream */
+		cmocka_unit_test(test_midstream_ack_is_established_midstream),
 		cmocka_unit_test(test_pickup_with_lagging_acks_counts_no_wrap),
 		cmocka_unit_test(test_keepalive_pickup_is_valid),
-		cmocka_unit_test(test_blind_syn_in_syn_recv_is_ignored),
 		cmocka_unit_test(test_late_synack_after_pickup_counts_no_byte_twice),
-		cmocka_unit_test(test_rst_payload_is_not_counted),
-		cmocka_unit_test(test_busy_history_keeps_close_letters),
-		cmocka_unit_test(test_syn_sent_twice_is_marked),
+		cmocka_unit_test(test_pickup_cannot_be_inflated_by_2_31),
+		cmocka_unit_test(test_rejected_first_packet_leaves_no_byte_garbage),
 		cmocka_unit_test(test_unanswered_pickup_gets_short_timeout),
+		/* timeouts and the history word */
+		cmocka_unit_test(test_expiry_follows_timeout_of_new_state),
+		cmocka_unit_test(test_retransmitted_syn_without_reply_does_not_refresh_expiry),
+		cmocka_unit_test(test_busy_history_keeps_close_letters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,9 @@
  * test_isn.c - the ISN quality verdict of user/isn.h (seed-notes §5) on
  * struct host_isn rings filled as the BPF program fills them: constant
  * ISNs, a fixed step, small increments, a clock-driven counter, random
- * ISNs from a seeded generator, too few samples, and a ring that wrapped.
+ * ISNs from a seeded generator, too few samples, and a ring that wrapped;
+ * one ISN per 4-tuple: Linux's RFC 6528 ISNs on one reused 4-tuple, on many
+ * tuples, and a global counter across tuples.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,13 +25,22 @@
 #define NS	1000000000ull
 #define T0	(7200 * NS)
 
-/* record - as host_isn_record in bpf/xdpct.bpf.c */
-static void record(struct host_isn *h, __u32 isn, __u64 ts)
+/* record_on - as host_isn_record in bpf/xdpct.bpf.c: tuple is the 4-tuple's hash */
+static void record_on(struct host_isn *h, __u32 tuple, __u32 isn, __u64 ts)
 {
 	__u64 slot = h->count++ & (XDPCT_HOST_ISN_SLOTS - 1);
 
 	h->isn[slot] = isn;
 	h->ts_ns[slot] = ts;
+	h->tuple[slot] = tuple;
+}
+
+/* record - an ISN of a connection on a 4-tuple not seen before */
+static __u32 next_tuple = 0x1000;
+
+static void record(struct host_isn *h, __u32 isn, __u64 ts)
+{
+	record_on(h, next_tuple++, isn, ts);
 }
 
 /* xorshift32 with a fixed seed: the same "random" ISNs on every run */
@@ -210,6 +221,107 @@ static void test_ring_wrap_uses_newest_16_in_order(void **s)
 	assert_int_equal(v.step, 1000);
 }
 
+/*
+ * Linux's ISN (net/core/secure_seq.c, secure_tcp_seq and seq_scale):
+ * siphash(saddr, daddr, sport, dport, secret) + (ktime_get_real_ns() >> 6),
+ * RFC 6528's M + F(4-tuple): the hash is fixed per tuple, the clock part
+ * grows at 15.625 MHz. linux_isn takes the tuple's hash as F.
+ */
+static __u32 linux_isn(__u32 f, __u64 real_ns)
+{
+	return f + (__u32)(real_ns >> 6);
+}
+
+/* 20 connections from one reused source port to one server: one tuple */
+static void test_reused_4tuple_linux_isns_are_no_verdict(void **s)
+{
+	const __u32 tuple = 0xabcdef01u, f = 0x5a17c3e9u;
+	struct host_isn h = {};
+	struct isn_verdict v;
+	__u64 ts = T0;
+	int i;
+
+	(void)s;
+	rng_state = 0x1b873593u;
+	for (i = 0; i < 20; i++) {
+		record_on(&h, tuple, linux_isn(f, ts), ts);
+		ts += (300 + rng() % 1700) * 1000000ull;	/* 0.3 to 2 s apart */
+	}
+	isn_analyze(&h, &v);
+	assert_int_equal(h.count, 20);
+	/* before: PREDICTABLE, time_linear at 15.625 MHz */
+	assert_int_not_equal(v.pattern, ISN_TIME_LINEAR);
+	assert_false(v.predictable);
+	assert_int_equal(v.pattern, ISN_UNKNOWN);
+	assert_int_equal(v.samples, 1);
+	assert_int_equal(v.last[0], h.isn[19 % XDPCT_HOST_ISN_SLOTS]);	/* the newest */
+}
+
+/* Linux's ISNs over 20 tuples, 5 of them reused 4 times, interleaved: OK */
+static void test_linux_isns_over_many_tuples_are_random(void **s)
+{
+	struct host_isn h = {};
+	struct isn_verdict v;
+	__u32 f[20];
+	__u64 ts = T0;
+	int i;
+
+	(void)s;
+	rng_state = 0xcc9e2d51u;
+	for (i = 0; i < 20; i++)
+		f[i] = rng();
+	for (i = 0; i < 20; i++) {
+		record_on(&h, 0x7000 + i, linux_isn(f[i], ts), ts);
+		ts += (100 + rng() % 900) * 1000000ull;
+	}
+	isn_analyze(&h, &v);
+	assert_int_equal(v.samples, XDPCT_HOST_ISN_SLOTS);
+	assert_int_equal(v.pattern, ISN_RANDOM);
+	assert_false(v.predictable);
+
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 20; i++) {
+		record_on(&h, 0x7000 + i % 5, linux_isn(f[i % 5], ts), ts);
+		ts += (100 + rng() % 900) * 1000000ull;
+	}
+	isn_analyze(&h, &v);
+	assert_int_equal(v.samples, 5);
+	assert_int_equal(v.pattern, ISN_RANDOM);
+	assert_false(v.predictable);
+	for (i = 0; i < 5; i++)	/* the newest of each, oldest first */
+		assert_int_equal(v.last[i], h.isn[(15 + i) % XDPCT_HOST_ISN_SLOTS]);
+}
+
+/* a host whose ISN is one global clock-driven counter, over 20 tuples */
+static void test_global_counter_over_20_tuples_is_predictable(void **s)
+{
+	struct host_isn h = {};
+	struct isn_verdict v;
+	__u64 ts = T0;
+	int i;
+
+	(void)s;
+	rng_state = 0xe6546b64u;
+	for (i = 0; i < 20; i++) {
+		record_on(&h, 0x9000 + i, (__u32)(ts >> 6), ts);	/* no F */
+		ts += (300 + rng() % 1700) * 1000000ull;
+	}
+	isn_analyze(&h, &v);
+	assert_int_equal(v.samples, XDPCT_HOST_ISN_SLOTS);
+	assert_int_equal(v.pattern, ISN_TIME_LINEAR);
+	assert_true(v.predictable);
+
+	/* and a fixed step of 64,000 a connection, the same 4 tuples in turn */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 20; i++)
+		record_on(&h, 0x9100 + i % 4, 1000 + i * 64000, T0 + i * NS);
+	isn_analyze(&h, &v);
+	assert_int_equal(v.samples, 4);
+	assert_int_equal(v.pattern, ISN_FIXED_STEP);
+	assert_int_equal(v.step, 64000);
+	assert_true(v.predictable);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +332,9 @@ int main(void)
 		cmocka_unit_test(test_uniform_random_isns_are_random_not_predictable),
 		cmocka_unit_test(test_fewer_than_4_isns_are_unknown),
 		cmocka_unit_test(test_ring_wrap_uses_newest_16_in_order),
+		cmocka_unit_test(test_reused_4tuple_linux_isns_are_no_verdict),
+		cmocka_unit_test(test_linux_isns_over_many_tuples_are_random),
+		cmocka_unit_test(test_global_counter_over_20_tuples_is_predictable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

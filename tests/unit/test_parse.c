@@ -33,6 +33,7 @@
 /* parse.h's loop hints are for clang's BPF target */
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
 #include "parse.h"
+#include "csum.h"
 
 #define SADDR	0x0a000001u	/* 10.0.0.1 */
 #define DADDR	0x0a000002u	/* 10.0.0.2 */
@@ -102,6 +103,22 @@ static void vlan(struct frame *fr, __u16 tci, __u16 proto)
 	put16(fr, proto);
 }
 
+/* ip_csum - RFC 1071 over n bytes, as it lies in memory */
+static __u16 ip_csum(const void *p, size_t n)
+{
+	const __u8 *b = p;
+	__u32 sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (__u32)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		sum += (__u32)b[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return bpf_htons((__u16)~sum);
+}
+
 /* ipv4 - header of ihl words (options are NOPs), tot_len = header + l4_len */
 static struct iphdr *ipv4(struct frame *fr, int ihl, __u8 proto, __u16 frag_off, size_t l4_len)
 {
@@ -120,8 +137,18 @@ static struct iphdr *ipv4(struct frame *fr, int ihl, __u8 proto, __u16 frag_off,
 	ip->protocol = proto;
 	ip->saddr = bpf_htonl(SADDR);
 	ip->daddr = bpf_htonl(DADDR);
+	ip->check = ip_csum(ip, ip->ihl * 4);
 	fr->l4_off = fr->len;
 	return ip;
+}
+
+/* ip_fix - the IPv4 header checksum again, after a test changed a field */
+static void ip_fix(struct frame *fr)
+{
+	struct iphdr *ip = (struct iphdr *)(fr->b + fr->l3_off);
+
+	ip->check = 0;
+	ip->check = ip_csum(ip, ip->ihl * 4);
 }
 
 static const __u8 v6_src[16] = { 0xfc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
@@ -144,10 +171,14 @@ static struct ipv6hdr *ipv6(struct frame *fr, __u8 nexthdr, size_t plen)
 	return ip6;
 }
 
-/* ext6 - an 8-byte hop-by-hop, routing or destination options header */
+/*
+ * ext6 - an 8-byte hop-by-hop, routing or destination options header: as
+ * options two Pad1 and a PadN; as a routing header type 0, 0 segments left
+ * (ipv6_rthdr_rcv passes it on)
+ */
 static void ext6(struct frame *fr, __u8 nexthdr)
 {
-	__u8 h[8] = { nexthdr, 0, 1, 4, 0, 0, 0, 0 };	/* PadN */
+	__u8 h[8] = { nexthdr, 0, 0, 0, 1, 2, 0, 0 };
 
 	put(fr, h, sizeof(h));
 	fr->l4_off = fr->len;
@@ -201,7 +232,7 @@ static void v4_frame(struct frame *fr, int ihl, size_t payload)
 static int parse(const struct frame *fr, size_t n, __u32 frame_len, struct pkt_info *pi)
 {
 	memset(pi, 0, sizeof(*pi));
-	return parse_frame((void *)fr->b, (void *)(fr->b + n), frame_len, pi);
+	return parse_frame((void *)fr->b, (void *)(fr->b + n), frame_len, pi, PARSE_F_CSUM);
 }
 
 /*
@@ -224,7 +255,7 @@ static int parse_guarded(const struct frame *fr, size_t n, __u32 frame_len, stru
 	data = area + pg - n - ((4 - (n + 2) % 4) % 4);
 	memcpy(data, fr->b, n);
 	memset(pi, 0, sizeof(*pi));
-	return parse_frame(data, data + n, frame_len, pi);
+	return parse_frame(data, data + n, frame_len, pi, PARSE_F_CSUM);
 }
 
 static void assert_v4_tcp(const struct pkt_info *pi, size_t payload)
@@ -336,6 +367,7 @@ static void test_ipv4_tot_len_cutting_tcp_header_is_tcp_truncated(void **s)
 	(void)s;
 	v4_frame(&fr, 5, 10);
 	((struct iphdr *)(fr.b + fr.l3_off))->tot_len = bpf_htons(20 + 10);
+	ip_fix(&fr);
 	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_TCP_TRUNCATED));
 }
 
@@ -623,8 +655,13 @@ static void test_tcp_doff_beyond_segment_is_bad_doff(void **s)
 static void test_tcp_impossible_flags_are_bad_flags(void **s)
 {
 	static const __u8 bad[] = {
-		TCP_FL_SYN | TCP_FL_FIN, TCP_FL_SYN | TCP_FL_RST, TCP_FL_FIN | TCP_FL_RST,
-		0, TCP_FL_PSH | TCP_FL_URG, 0xff,
+		TCP_FL_SYN | TCP_FL_FIN, TCP_FL_SYN | TCP_FL_FIN | TCP_FL_ACK,
+		0, TCP_FL_PSH | TCP_FL_URG,
+	};
+	/* resets, whatever else they carry: tcp_validate_incoming checks RST
+	 * first (tcp_fsm.h ct_flags_valid) */
+	static const __u8 resets[] = {
+		TCP_FL_SYN | TCP_FL_RST, TCP_FL_FIN | TCP_FL_RST, 0xff,
 	};
 	struct pkt_info pi;
 	struct frame fr;
@@ -635,6 +672,11 @@ static void test_tcp_impossible_flags_are_bad_flags(void **s)
 		v4_frame(&fr, 5, 0);
 		fr.b[fr.l4_off + 13] = bad[i];
 		assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_TCP_BAD_FLAGS));
+	}
+	for (i = 0; i < sizeof(resets); i++) {
+		v4_frame(&fr, 5, 0);
+		fr.b[fr.l4_off + 13] = resets[i];
+		assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
 	}
 	/* a bare FIN is odd but trackable */
 	v4_frame(&fr, 5, 0);
@@ -863,6 +905,287 @@ static void test_every_truncation_of_valid_frames_is_rejected(void **s)
 	check_truncations(&fr);
 }
 
+/* ip_rcv_core: ip_fast_csum(iph, ihl) != 0 drops the frame */
+static void test_ipv4_bad_header_checksum_is_dropped(void **s)
+{
+	struct pkt_info pi;
+	struct frame fr;
+
+	(void)s;
+	v4_frame(&fr, 5, 10);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
+	fr.b[fr.l3_off + 8] ^= 1;	/* TTL: the sum no longer holds */
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_IPV4_BAD_CSUM));
+	/* not verified on TC egress or in replay (no PARSE_F_CSUM) */
+	memset(&pi, 0, sizeof(pi));
+	assert_int_equal(parse_frame(fr.b, fr.b + fr.len, fr.len, &pi, 0), PARSE_TCP);
+	/* with options, the header is the hook's: ipv4_hdr_csum_ok on a copy */
+	v4_frame(&fr, 7, 0);
+	assert_true(ipv4_hdr_csum_ok(fr.b + fr.l3_off, 28));
+	fr.b[fr.l3_off + 25] ^= 0x10;
+	assert_false(ipv4_hdr_csum_ok(fr.b + fr.l3_off, 28));
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
+	assert_int_equal(pi.ip_opt_off, 14 + 20);
+	assert_int_equal(pi.ip_opt_len, 8);
+}
+
+/* iph_totlen(): tot_len 0 is the skb's length for a GSO TCP packet only;
+ * any other frame has a length below its header (ip_rcv_core drops it) */
+static void test_ipv4_tot_len_zero_only_for_gso(void **s)
+{
+	struct pkt_info pi;
+	struct frame fr;
+
+	(void)s;
+	v4_frame(&fr, 5, 1000);
+	((struct iphdr *)(fr.b + fr.l3_off))->tot_len = 0;
+	ip_fix(&fr);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_IPV4_BAD_LENGTH));
+	memset(&pi, 0, sizeof(pi));
+	assert_int_equal(parse_frame(fr.b, fr.b + fr.len, fr.len, &pi, PARSE_F_GSO | PARSE_F_CSUM),
+			 PARSE_TCP);
+	assert_int_equal(pi.seg.len, 1000);
+	assert_int_equal(pi.seg.ip_len, 20 + 20 + 1000);
+	/* a TC skb longer than its linear part: the length is the skb's */
+	memset(&pi, 0, sizeof(pi));
+	assert_int_equal(parse_frame(fr.b, fr.b + 14 + 40, fr.len, &pi, PARSE_F_GSO), PARSE_TCP);
+	assert_int_equal(pi.seg.len, 1000);
+}
+
+/* __netif_receive_skb_core strips VID-0 (priority) tags one after another */
+static void test_vlan0_priority_tags_are_stripped(void **s)
+{
+	struct pkt_info pi;
+	struct frame fr;
+
+	(void)s;
+	eth(&fr, ETH_P_8021Q_);
+	vlan(&fr, 0x6000, ETH_P_8021Q_);	/* PCP 3, VID 0 */
+	vlan(&fr, 0, ETH_P_IP_);
+	ipv4(&fr, 5, PROTO_TCP, 0, 20 + 3);
+	tcp(&fr, 5, TCP_FL_ACK, NULL, 0, 3);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
+	assert_v4_tcp(&pi, 3);
+
+	/* a priority tag over QinQ */
+	eth(&fr, ETH_P_8021Q_);
+	vlan(&fr, 0, ETH_P_8021AD_);
+	vlan(&fr, 200, ETH_P_8021Q_);
+	vlan(&fr, 100, ETH_P_IP_);
+	ipv4(&fr, 5, PROTO_TCP, 0, 20);
+	tcp(&fr, 5, TCP_FL_ACK, NULL, 0, 0);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
+
+	/* VLAN_MAX_TAGS (3) tags in all, at most VLAN_MAX_DEPTH with a VID */
+	eth(&fr, ETH_P_8021Q_);
+	vlan(&fr, 0, ETH_P_8021Q_);
+	vlan(&fr, 0, ETH_P_8021Q_);
+	vlan(&fr, 0, ETH_P_8021Q_);
+	vlan(&fr, 0, ETH_P_IP_);
+	ipv4(&fr, 5, PROTO_TCP, 0, 20);
+	tcp(&fr, 5, TCP_FL_ACK, NULL, 0, 0);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_VLAN_TOO_DEEP));
+}
+
+static void v6_ext_frame(struct frame *fr, __u8 first, const __u8 *ext, size_t n)
+{
+	eth(fr, ETH_P_IPV6_);
+	ipv6(fr, first, n + 20);
+	put(fr, ext, n);
+	fr->l4_off = fr->len;
+	tcp(fr, 5, TCP_FL_RST, NULL, 0, 0);
+}
+
+/* ipv6_rthdr_rcv: SRH and RPL dropped (seg6_enabled, rpl_seg_enabled 0),
+ * any other type with segments left dropped, segments left 0 passed */
+static void test_ipv6_routing_headers_as_ipv6_rthdr_rcv(void **s)
+{
+	static const struct { __u8 type, left; int want; } cases[] = {
+		{ 0, 0, PARSE_TCP }, { 2, 0, PARSE_TCP }, { 253, 0, PARSE_TCP },
+		{ 0, 1, MALFORMED(MAL_IPV6_ROUTING) }, { 2, 1, MALFORMED(MAL_IPV6_ROUTING) },
+		{ 4, 0, MALFORMED(MAL_IPV6_ROUTING) }, { 4, 1, MALFORMED(MAL_IPV6_ROUTING) },
+		{ 3, 0, MALFORMED(MAL_IPV6_ROUTING) },
+	};
+	struct pkt_info pi;
+	struct frame fr;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		__u8 rh[24] = { PROTO_TCP, 2, cases[i].type, cases[i].left };
+
+		v6_ext_frame(&fr, NH_ROUTING, rh, sizeof(rh));
+		if (parse(&fr, fr.len, fr.len, &pi) != cases[i].want)
+			fail_msg("routing type %u, %u left: %d, not %d", cases[i].type,
+				 cases[i].left, parse(&fr, fr.len, fr.len, &pi), cases[i].want);
+	}
+}
+
+/* ipv6_rcv parses hop-by-hop only right after the fixed header; a later
+ * next header 0 has no protocol handler (ip6_protocol_deliver_rcu drops) */
+static void test_ipv6_hop_by_hop_not_first_is_dropped(void **s)
+{
+	static const __u8 chain[16] = { NH_HOP, 0, 0, 0, 1, 2, 0, 0,
+					PROTO_TCP, 0, 0, 0, 1, 2, 0, 0 };
+	struct pkt_info pi;
+	struct frame fr;
+
+	(void)s;
+	v6_ext_frame(&fr, NH_DSTOPTS, chain, sizeof(chain));
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_IPV6_HBH_NOT_FIRST));
+	v6_ext_frame(&fr, NH_HOP, chain + 8, 8);
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
+}
+
+/* AH: xfrm6_rcv finds no SA (xdpct cannot know one) and drops it */
+static void test_ipv6_ah_is_not_tracked(void **s)
+{
+	static const __u8 ah[16] = { PROTO_TCP, 2 };
+	struct pkt_info pi;
+	struct frame fr;
+
+	(void)s;
+	v6_ext_frame(&fr, 51, ah, sizeof(ah));
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), MALFORMED(MAL_IPV6_AH));
+}
+
+/* tcp_parse_options: each window scale overwrites snd_wscale, the last counts */
+static void test_wscale_walk_takes_the_last(void **s)
+{
+	static const __u8 two[8] = { 3, 3, 2, 1, 3, 3, 9, 0 };
+	struct tcp_opts o = {};
+
+	(void)s;
+	memcpy(o.b, two, sizeof(two));
+	o.len = sizeof(two);
+	assert_int_equal(tcp_opts_wscale_walk(&o), 9);
+}
+
+static int opts(const __u8 *b, size_t n, int accept_srr)
+{
+	struct ip_opts o = {};
+
+	memcpy(o.b, b, n);
+	o.len = n;
+	return ipv4_opts_walk(&o, accept_srr);
+}
+
+/* ip_options_compile (a received frame) and ip_rcv_options */
+static void test_ipv4_options_as_ip_options_compile(void **s)
+{
+	static const __u8 lsrr[8] = { 131, 7, 4, 198, 18, 0, 2, 1 };
+	static const __u8 ssrr[8] = { 137, 7, 4, 198, 18, 0, 2, 1 };
+	static const __u8 rr[8] = { 7, 7, 4, 0, 0, 0, 0, 1 };
+	static const __u8 rr_full[8] = { 7, 7, 8, 0, 0, 0, 0, 1 };	/* ptr past: full */
+	static const __u8 ra[4] = { 148, 4, 0, 0 };
+	static const __u8 ts[8] = { 68, 8, 5, 0, 0, 0, 0, 0 };
+	static const __u8 unknown[4] = { 0x9e, 4, 0, 0 };
+	static const __u8 eol_junk[4] = { 1, 0, 0xff, 0xff };
+	static const __u8 *const good[] = { rr, rr_full, ra, ts, unknown, eol_junk };
+	static const __u8 len1[4] = { 7, 1, 1, 1 };
+	static const __u8 past[4] = { 7, 9, 4, 0 };
+	static const __u8 rr_ptr3[4] = { 7, 3, 3, 1 };
+	static const __u8 rr_short[8] = { 7, 6, 4, 0, 0, 0, 1, 1 };	/* ptr 4 + 3 > 6 */
+	static const __u8 ts_ptr4[4] = { 68, 4, 4, 0 };
+	static const __u8 ts_over[4] = { 68, 4, 5, 0xf0 };		/* full, overflow 15 */
+	static const __u8 two_rr[8] = { 7, 3, 4, 7, 3, 4, 1, 1 };
+	static const __u8 two_srr[8] = { 131, 3, 4, 137, 3, 4, 1, 1 };
+	static const __u8 cipso[8] = { 134, 8, 0, 0, 0, 1, 0, 0 };
+	static const __u8 *const bad[] = { len1, past, rr_ptr3, rr_short, ts_ptr4, ts_over,
+					   two_rr, two_srr, cipso };
+	static const __u8 badlen[] = { 4, 4, 4, 8, 4, 4, 8, 8, 8 };
+	static const __u8 goodlen[] = { 8, 8, 4, 8, 4, 4 };
+	size_t i;
+
+	(void)s;
+	assert_int_equal(opts(lsrr, 8, 0), MALFORMED(MAL_IPV4_SOURCE_ROUTE));
+	assert_int_equal(opts(ssrr, 8, 0), MALFORMED(MAL_IPV4_SOURCE_ROUTE));
+	assert_int_equal(opts(lsrr, 8, 1), 0);	/* accept_source_route */
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (opts(good[i], goodlen[i], 0))
+			fail_msg("good options %zu: %d", i, opts(good[i], goodlen[i], 0));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (opts(bad[i], badlen[i], 1) != MALFORMED(MAL_IPV4_BAD_OPTIONS))
+			fail_msg("bad options %zu: %d", i, opts(bad[i], badlen[i], 1));
+}
+
+/* l4_sum - RFC 1071 sum (not folded, memory order as csum.h sums) */
+static __u64 l4_sum(const __u8 *b, size_t n)
+{
+	__u64 sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i += 4) {
+		__u8 w[4] = { 0 };
+
+		memcpy(w, b + i, n - i < 4 ? n - i : 4);
+		sum += (__u32)w[0] | (__u32)w[1] << 8 | (__u32)w[2] << 16 | (__u32)w[3] << 24;
+	}
+	return sum;
+}
+
+/*
+ * tcp_checksum_complete decides: a right sum passes, a wrong one is bad; a
+ * field holding only the pseudo-header sum (a local sender's
+ * CHECKSUM_PARTIAL over veth, measured: SYN 198.18.0.1 > 198.18.0.2 carried
+ * 0x8c56) passes only where partial sums are accepted
+ */
+static void test_tcp_checksum_right_wrong_and_partial(void **s)
+{
+	struct pkt_info pi;
+	struct frame fr;
+	__u64 pseudo, sum;
+	__u16 field, full;
+	__u8 *th;
+
+	(void)s;
+	eth(&fr, ETH_P_IP_);
+	ipv4(&fr, 5, PROTO_TCP, 0, 20 + 7);
+	tcp(&fr, 5, TCP_FL_FIN | TCP_FL_ACK, NULL, 0, 7);	/* odd length */
+	assert_int_equal(parse(&fr, fr.len, fr.len, &pi), PARSE_TCP);
+	assert_int_equal(pi.l4_off, 34);
+	assert_int_equal(pi.l4_len, 27);
+	th = fr.b + pi.l4_off;
+	pseudo = tcp_pseudo_sum(pi.saddr, pi.daddr, 4, pi.l4_len);
+	memset(th + 16, 0, 2);
+	full = (__u16)~csum_fold64(pseudo + l4_sum(th, pi.l4_len));
+	memcpy(th + 16, &full, 2);
+	sum = pseudo + l4_sum(th, pi.l4_len);
+	assert_int_equal(tcp_csum_bad(sum, pseudo, full, 0), 0);
+
+	th[20] ^= 0x40;		/* a payload byte changed */
+	sum = pseudo + l4_sum(th, pi.l4_len);
+	assert_int_equal(tcp_csum_bad(sum, pseudo, full, 1), 1);
+	th[20] ^= 0x40;
+
+	field = csum_fold64(pseudo);	/* CHECKSUM_PARTIAL */
+	memcpy(th + 16, &field, 2);
+	sum = pseudo + l4_sum(th, pi.l4_len);
+	assert_int_equal(tcp_csum_bad(sum, pseudo, field, 0), 1);
+	assert_int_equal(tcp_csum_bad(sum, pseudo, field, 1), 0);
+
+	/* the measured SYN: 40 bytes, 198.18.0.1 > 198.18.0.2, field 0x8c56 */
+	pi.saddr[0] = bpf_htonl(0xc6120001);
+	pi.daddr[0] = bpf_htonl(0xc6120002);
+	assert_int_equal(bpf_ntohs(csum_fold64(tcp_pseudo_sum(pi.saddr, pi.daddr, 4, 40))),
+			 0x8c56);
+}
+
+/* eth_type_trans: a group address is PACKET_MULTICAST/BROADCAST, not HOST */
+static void test_group_mac_is_not_host(void **s)
+{
+	struct frame fr;
+
+	(void)s;
+	v4_frame(&fr, 5, 0);
+	assert_false(l2_not_host(fr.b, fr.b + fr.len));
+	fr.b[0] = 0x01;		/* 01:00:5e:..: IPv4 multicast */
+	assert_true(l2_not_host(fr.b, fr.b + fr.len));
+	memset(fr.b, 0xff, 6);	/* broadcast */
+	assert_true(l2_not_host(fr.b, fr.b + fr.len));
+	assert_false(l2_not_host(fr.b, fr.b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -895,6 +1218,16 @@ int main(void)
 		cmocka_unit_test(test_wscale_walk_without_ws_is_none),
 		cmocka_unit_test(test_wscale_walk_stops_at_bad_length),
 		cmocka_unit_test(test_every_truncation_of_valid_frames_is_rejected),
+		cmocka_unit_test(test_ipv4_bad_header_checksum_is_dropped),
+		cmocka_unit_test(test_ipv4_tot_len_zero_only_for_gso),
+		cmocka_unit_test(test_vlan0_priority_tags_are_stripped),
+		cmocka_unit_test(test_ipv6_routing_headers_as_ipv6_rthdr_rcv),
+		cmocka_unit_test(test_ipv6_hop_by_hop_not_first_is_dropped),
+		cmocka_unit_test(test_ipv6_ah_is_not_tracked),
+		cmocka_unit_test(test_wscale_walk_takes_the_last),
+		cmocka_unit_test(test_ipv4_options_as_ip_options_compile),
+		cmocka_unit_test(test_tcp_checksum_right_wrong_and_partial),
+		cmocka_unit_test(test_group_mac_is_not_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
