@@ -89,4 +89,30 @@ static __always_inline void emit_event(struct xdpct_stats *st, __u8 type, const 
 	st->events_sent++;
 }
 
+/*
+ * emit_event_g - emit_event as a global function, verified once instead of
+ * at each of track_slow's call sites. how: the event type, EV_SIDE1 and
+ * EV_EGRESS (whose stats count it); res may be a zeroed result (flow_end).
+ */
+#define EV_SIDE1	0x100
+#define EV_EGRESS	0x200
+
+__noinline int emit_event_g(const struct flow *f, const struct pkt_info *pi,
+			    const struct ct_result *res, __u32 how, __u64 now)
+{
+	__u32 hook = (how & EV_EGRESS) ? HOOK_TC : HOOK_XDP;
+	struct xdpct_stats *st;
+
+	if (!f || !pi || !res || !(event_mask & (1u << (how & 0xff))))
+		return 0;
+	if (!ev_reader && !replay_mode)
+		return 0;
+	st = bpf_map_lookup_elem(&stats, &hook);
+	if (!st)
+		return 0;
+	emit_event(st, how & 0xff, f, pi, (how & EV_SIDE1) ? 1 : 0,
+		   (how & 0xff) == CT_EV_END ? NULL : res, now);
+	return 0;
+}
+
 #endif /* XDPCT_EVENTS_H */

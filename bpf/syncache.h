@@ -54,10 +54,8 @@ struct {
 
 /* Where a key lives in the store; filled by hc_locate, the victim by hc_find. */
 struct hc_ref {
-	void *map;
 	__u32 base;	/* first slot of the bucket */
 	__u32 hash;
-	__u32 vgen;	/* the victim's gen when hc_find saw it */
 	__u8 v6;
 	__u8 victim;	/* way a new flow would take, HC_WAYS: none free */
 };
@@ -68,11 +66,9 @@ static __always_inline void hc_locate(struct hc_ref *r, const union flow_key *ke
 
 	r->v6 = v6;
 	if (v6) {
-		r->map = &halfopen6;
 		r->hash = hc_hash((const __u32 *)&key->v6, 9, seed);
 		r->base = hc_bucket(r->hash, hc_buckets6);
 	} else {
-		r->map = &halfopen;
 		r->hash = hc_hash((const __u32 *)&key->v4, 3, seed);
 		r->base = hc_bucket(r->hash, hc_buckets4);
 	}
@@ -99,7 +95,9 @@ static __always_inline struct hc_slot4 *hc_slot(const struct hc_ref *r, __u32 wa
 {
 	__u32 idx = r->base + way;
 
-	return bpf_map_lookup_elem(r->map, &idx);
+	if (r->v6)
+		return bpf_map_lookup_elem(&halfopen6, &idx);
+	return bpf_map_lookup_elem(&halfopen, &idx);
 }
 
 /*
@@ -130,7 +128,6 @@ static __always_inline struct hc_slot4 *hc_find(struct hc_ref *r, const union fl
 			if (best) {
 				best = 0;
 				r->victim = i;
-				r->vgen = g;
 			}
 			continue;
 		}
@@ -141,7 +138,6 @@ static __always_inline struct hc_slot4 *hc_find(struct hc_ref *r, const union fl
 		if (s->exp < best) {
 			best = s->exp;
 			r->victim = i;
-			r->vgen = g;
 		}
 	}
 	return NULL;
@@ -157,12 +153,16 @@ static __always_inline struct hc_slot4 *hc_claim(const struct hc_ref *r, const u
 						 __u64 now, __u32 *gen)
 {
 	struct hc_slot4 *victim;
-	__u32 vg = r->vgen;
+	__u32 vg;
 
 	if (r->victim >= HC_WAYS)
 		goto lost;
 	victim = hc_slot(r, r->victim);
 	if (!victim)
+		goto lost;
+	/* as hc_find saw it, or changed since: the swap decides either way */
+	vg = READ_ONCE(victim->gen);
+	if (vg & HC_BUSY)
 		goto lost;
 	if (__sync_val_compare_and_swap(&victim->gen, vg, vg | HC_BUSY) != vg)
 		goto lost;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* Copyright (c) 2026 The xdpct authors */
 /*
- * synsketch.h - SYNs per source without a map insert per new source: a
+ * synsketch.h - SYN accounting. Per victim (syn_dst, exact: the victims are
+ * the few local services). Per source without a map insert per new source: a
  * count-min sketch per CPU (conservative update: only the counters at the
  * minimum grow, which keeps the overestimate small) and a small set of
  * heavy-hitter candidates per CPU, two slots a source may take, the one with
@@ -12,6 +13,13 @@
  */
 #ifndef XDPCT_SYNSKETCH_H
 #define XDPCT_SYNSKETCH_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPCT_SYN_DST_ENTRIES);
+	__type(key, struct syn_dst_key);
+	__type(value, struct syn_dst_val);
+} syn_dst SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -80,6 +88,34 @@ static __always_inline void sk_count(const __be32 *addr, __u8 family, __u64 now)
 	}
 	c->est = est;
 	c->last_ns = now;
+}
+
+/* syn_dst_bump - count a SYN, SYN-ACK or completion for victim addr:port. */
+static __always_inline void syn_dst_bump(const __be32 *addr, __be16 port, __u8 family, int what,
+					 __u64 now)
+{
+	struct syn_dst_key k = {};
+	struct syn_dst_val *v;
+
+	__builtin_memcpy(k.addr, addr, 16);
+	k.port = bpf_ntohs(port);
+	k.family = family;
+	v = bpf_map_lookup_elem(&syn_dst, &k);
+	if (!v) {
+		struct syn_dst_val z = {};
+
+		bpf_map_update_elem(&syn_dst, &k, &z, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&syn_dst, &k);
+		if (!v)
+			return;
+	}
+	if (what == CT_CLASS_SYN)
+		__sync_fetch_and_add(&v->syns, 1);
+	else if (what == CT_CLASS_SYNACK)
+		__sync_fetch_and_add(&v->synacks, 1);
+	else
+		__sync_fetch_and_add(&v->completed, 1);
+	v->last_ns = now;
 }
 
 #endif /* XDPCT_SYNSKETCH_H */
