@@ -62,12 +62,19 @@ static uint32_t rnd(void)
 
 static uint16_t csum(const void *p, size_t n, uint32_t sum)
 {
-	const uint16_t *w = p;
+	const uint8_t *b = p;
 
-	for (; n > 1; n -= 2)
-		sum += *w++;
+	/* word by word through memcpy: reading the headers' fields through a
+	 * uint16_t pointer breaks strict aliasing, and gcc -O2 then summed
+	 * the TCP header before its seq/ack stores (wrong checksums) */
+	for (; n > 1; n -= 2, b += 2) {
+		uint16_t v;
+
+		memcpy(&v, b, 2);
+		sum += v;
+	}
 	if (n)
-		sum += *(const uint8_t *)w;
+		sum += *b;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
