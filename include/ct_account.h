@@ -135,6 +135,12 @@ static __always_inline void ct_account_ack(struct flow *f, const struct ct_pkt *
 	 * its snd_nxt: this ack says where */
 	if (!(ctl & peer_isn_bit) && p->ack == rd->end + 1)
 		rd->end = p->ack;
+	/* the peer's pending FIN is delivered: the hole before it counts,
+	 * its own slot does not */
+	if (w->fin_acked) {
+		__sync_fetch_and_add(&rd->bytes, (__u32)(p->ack - 1 - rd->end));
+		rd->end = p->ack;
+	}
 	/* the peer's data the capture missed, acked twice: its receiver has
 	 * it, so it counts (ct_check_ack) */
 	if (w->resync) {
@@ -185,12 +191,9 @@ static __always_inline void ct_account_seq(struct flow *f, const struct ct_pkt *
 
 	if (!w->upd_seq || (w->facts & (CT_PF_WINDOW_BAD | CT_PF_HSACK_BAD)))
 		return;
-	/* the slot of a void FIN is data again */
-	if (w->fin_cancel)
-		sd->end--;
 	if (!w->sd_known && !w->syn && !(ctl & isn_bit)) {
 		ct_account_pickup(f, p, w);
-	} else if (!w->rst && seq_after(end, sd->end)) {
+	} else if (!w->rst && !w->fin_defer && seq_after(end, sd->end)) {
 		/* bytes by sequence number: once each, and a gap the capture
 		 * missed counts, as in Zeek's orig_bytes */
 		if (!w->syn && seq_after(data_end, sd->end))

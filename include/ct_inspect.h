@@ -159,7 +159,8 @@ static __always_inline int ct_fins_acked(const struct flow *f, const struct ct_p
  * end is a hole: if the peer had already acked data never seen, the capture
  * lost it (Zeek's gap 'g', at once); else the gap is recorded only when the
  * peer acks past it, and a retransmission filling it is just 't'. A FIN
- * after a hole acts when the hole is acked past or filled.
+ * after a hole is pending until the receiver acks beyond it or a FIN comes
+ * in order (ct_check_close).
  */
 static __always_inline void ct_inspect_loss(struct flow *f, const struct ct_pkt *p,
 					    struct ct_work *w)
@@ -172,7 +173,11 @@ static __always_inline void ct_inspect_loss(struct flow *f, const struct ct_pkt 
 
 	if (!ok || w->syn || w->rst)
 		return;
-	if (w->sd_known && seq_after(p->seq, sd->end)) {
+	if (w->fin_defer) {
+		/* a FIN beyond a hole: pending, nothing moves (ct_check_close) */
+		w->set |= CT_CTL_FIN_SEEN(dir) | CT_CTL_HOLE(dir);
+		w->cls = CT_CLASS_ACK;
+	} else if (w->sd_known && seq_after(p->seq, sd->end)) {
 		w->jump = 1;
 		if (ctl & CT_CTL_UNSEEN(dir))
 			w->clear |= CT_CTL_UNSEEN(dir);
@@ -182,26 +187,32 @@ static __always_inline void ct_inspect_loss(struct flow *f, const struct ct_pkt 
 		/* the data the peer acked early showed up in order */
 		if ((ctl & CT_CTL_UNSEEN(dir)) && seq_after(end, sd->end))
 			w->clear |= CT_CTL_UNSEEN(dir);
-		/* a retransmission fills the hole: no gap; a FIN waiting
-		 * behind it acts once the data reaches it */
-		if ((ctl & CT_CTL_HOLE(dir)) && p->len && !seq_after(end, sd->end) &&
-		    (!(ctl & CT_CTL_FIN_SEEN(dir)) || w->fin_fill)) {
+		/* a retransmission fills a data hole: no gap */
+		if ((ctl & CT_CTL_HOLE(dir)) && !(ctl & CT_CTL_FIN_SEEN(dir)) && p->len &&
+		    !seq_after(end, sd->end))
 			w->clear |= CT_CTL_HOLE(dir);
-			if (w->fin_fill)
-				w->cls = CT_CLASS_FIN;
+	}
+	/* a FIN in order acts; a data hole still open before it is a gap now
+	 * (the FIN closes the stream), a pending FIN is this one */
+	if (w->fin && !w->fin_retx && !w->fin_defer) {
+		w->set |= CT_CTL_FIN_SEEN(dir);
+		if ((ctl & CT_CTL_HOLE(dir)) && !w->jump) {
+			w->clear |= CT_CTL_HOLE(dir);
+			w->gap_self = !(ctl & CT_CTL_FIN_SEEN(dir));
 		}
 	}
-	/* (and the data that voids it filled the hole it sat behind) */
-	if (w->fin_cancel)
-		w->clear |= CT_CTL_FIN_SEEN(dir) | CT_CTL_HOLE(dir);
-	if (w->fin && !w->fin_retx)
-		w->set |= CT_CTL_FIN_SEEN(dir);
-	if (w->fin_defer || w->fin_retx)
+	if (w->fin_retx)
 		w->cls = CT_CLASS_ACK;
-	if (w->ack && (ctl & CT_CTL_HOLE(dir ^ 1)) && !seq_before(p->ack, rd->end)) {
+	if (w->ack && (ctl & CT_CTL_HOLE(dir ^ 1)) && !(ctl & CT_CTL_FIN_SEEN(dir ^ 1)) &&
+	    !seq_before(p->ack, rd->end)) {
 		w->past_hole = 1;
 		w->clear |= CT_CTL_HOLE(dir ^ 1);
-		w->peer_fin = (ctl & CT_CTL_FIN_SEEN(dir ^ 1)) != 0;
+	}
+	if (w->fin_acked) {
+		/* a gap unless only the FIN itself was not seen */
+		w->past_hole = p->ack - 1 != rd->end;
+		w->peer_fin = 1;
+		w->clear |= CT_CTL_HOLE(dir ^ 1);
 	}
 	if (w->resync)
 		w->clear |= CT_CTL_UNSEEN(dir ^ 1);
@@ -233,7 +244,7 @@ static __always_inline void ct_inspect_letters(struct flow *f, const struct ct_p
 		letters |= ct_letter_code(CT_HIST_ZEROWIN, dir) << (CT_HIST_BITS * n++);
 	if (w->sd_known && p->len && !w->syn && !w->rst && !seq_after(end, sd->end))
 		letters |= ct_letter_code(CT_HIST_RETRANS, dir) << (CT_HIST_BITS * n++);
-	if (w->jump && (f->ctl & CT_CTL_UNSEEN(dir)))
+	if ((w->jump && (f->ctl & CT_CTL_UNSEEN(dir))) || w->gap_self)
 		letters |= ct_letter_code(CT_HIST_GAP, dir) << (CT_HIST_BITS * n++);
 	if (w->past_hole || w->resync)
 		letters |= ct_letter_code(CT_HIST_GAP, dir ^ 1) << (CT_HIST_BITS * n++);

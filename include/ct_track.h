@@ -79,16 +79,17 @@ struct ct_work {
 	__u8 hook;		/* CT_HOOK_* it came through, 0 if not known */
 	__u8 syn, fin, rst, ack; /* flags as acted on: a reset is only a reset */
 	__u8 jump;		/* seq beyond the sender's end: a hole before it */
-	__u8 fin_defer;		/* a FIN after a hole: not acted on yet */
+	__u8 fin_defer;		/* a FIN after a hole: pending, not acted on */
 	__u8 fin_retx;		/* the sender's FIN again */
 	__u8 resync;		/* a second ack of peer data never seen: take it */
 	__u8 past_hole;		/* acks past the peer's hole */
-	__u8 peer_fin;		/* ... and so the peer's deferred FIN acts now */
+	__u8 peer_fin;		/* the peer's pending FIN acts first */
 	__u8 one_hook;		/* came through the hook of the other direction */
 	__u8 csum_bad;		/* a bad checksum: nothing but its letter */
-	__u8 fin_cancel;	/* data past a deferred FIN: the FIN is void */
-	__u8 fin_fill;		/* data up to a deferred FIN: it acts now */
-	__u8 pad1[4];
+	__u8 fin_now;		/* a FIN in order while one was pending: it acts */
+	__u8 fin_acked;		/* acks the peer's pending FIN: it acts, its hole counts */
+	__u8 gap_self;		/* this side's open hole is a gap (its FIN came) */
+	__u8 pad1[3];
 };
 
 #include "ct_window.h"

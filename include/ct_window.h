@@ -106,8 +106,14 @@ static __always_inline void ct_check_ack(struct flow *f, const struct ct_pkt *p,
 	if (!(ctl & peer_isn_bit))
 		lim++;
 	if (seq_after(p->ack, lim)) {
-		if ((ctl & CT_CTL_UNSEEN(dir ^ 1)) && !(w->facts & CT_PF_WINDOW_BAD) &&
-		    !seq_after(p->ack, rd->end + ct_liberal_win(f, dir))) {
+		swin = ct_liberal_win(f, dir);
+		if ((ctl & CT_CTL_FIN_SEEN(dir ^ 1)) && (ctl & CT_CTL_HOLE(dir ^ 1)) &&
+		    !(w->facts & CT_PF_WINDOW_BAD) && !seq_after(p->ack, rd->end + swin)) {
+			/* the peer's pending FIN (and the hole before it) is
+			 * delivered: the receiver acks beyond them */
+			w->fin_acked = 1;
+		} else if ((ctl & CT_CTL_UNSEEN(dir ^ 1)) && !(w->facts & CT_PF_WINDOW_BAD) &&
+			   !seq_after(p->ack, rd->end + swin)) {
 			w->resync = 1;
 		} else {
 			/* remembered only from a segment inside the window: a
@@ -164,11 +170,14 @@ static __always_inline void ct_check_seq(struct flow *f, const struct ct_pkt *p,
 
 /*
  * ct_check_close - FIN order and data after a FIN. A FIN again at the same
- * seq is a retransmission (handled as an ACK); a FIN with a hole before it
- * is queued by Linux (tcp_data_queue) and acted on only when the hole is
- * filled or the receiver acks past it (w->fin_defer); data beyond the
- * sender's FIN is dropped by the receiver (tcp_rcv_state_process, CLOSE_WAIT
- * and later), so it is refused.
+ * seq is a retransmission (handled as an ACK). A FIN after a hole is queued
+ * by Linux (tcp_data_queue) and acts only when the stream reaches it: it is
+ * kept pending (FIN_SEEN and HOLE, the sender's end not moved, nothing
+ * counted) until the receiver acks beyond what was seen (ct_check_ack) or a
+ * FIN comes in order; data reaching past a pending FIN is taken as usual
+ * (Linux's tcp_ofo_queue drops a queued FIN the stream went past). Data
+ * beyond an acted FIN is dropped by the receiver (tcp_rcv_state_process,
+ * CLOSE_WAIT and later), so it is refused.
  */
 static __always_inline void ct_check_close(struct flow *f, const struct ct_pkt *p,
 					   struct ct_work *w)
@@ -178,14 +187,9 @@ static __always_inline void ct_check_close(struct flow *f, const struct ct_pkt *
 	__u32 ctl = f->ctl, end = p->seq + p->len + w->fin;
 
 	if ((ctl & CT_CTL_FIN_SEEN(dir)) && (ctl & CT_CTL_HOLE(dir))) {
-		/* a FIN waiting behind a hole: data reaching past it makes
-		 * Linux drop it from the out-of-order queue (tcp_ofo_queue),
-		 * so it never acts; data ending at it lets it act now */
-		if (p->len && seq_after(p->seq + p->len, sd->end - 1))
-			w->fin_cancel = 1;
-		else if (p->len && p->seq + p->len == sd->end - 1)
-			w->fin_fill = 1;
-		else if (w->fin && end == sd->end)
+		if (w->fin && p->seq == sd->end)
+			w->fin_now = 1;
+		else if (w->fin)
 			w->fin_retx = 1;
 		return;
 	}
@@ -197,8 +201,7 @@ static __always_inline void ct_check_close(struct flow *f, const struct ct_pkt *
 			w->fin_retx = 1;
 		return;
 	}
-	if (w->fin && w->sd_known && !(ctl & CT_CTL_UNSEEN(dir)) &&
-	    ((ctl & CT_CTL_HOLE(dir)) || seq_after(p->seq, sd->end)))
+	if (w->fin && w->sd_known && !(ctl & CT_CTL_UNSEEN(dir)) && seq_after(p->seq, sd->end))
 		w->fin_defer = 1;
 }
 

@@ -147,18 +147,16 @@ int xport_replay(struct flow_vec *fv, bool *printed)
 }
 
 static struct connlog xport_show_cl;
+static bool xport_show_open;	/* the header is out (an interface was read) */
 
 void xport_show_begin(void)
 {
-	if (xport.format != XPORT_FMT_ZEEK)
-		return;
 	connlog_init(&xport_show_cl, stdout);
-	connlog_header(&xport_show_cl);
 }
 
 void xport_show_end(void)
 {
-	if (xport.format == XPORT_FMT_ZEEK)
+	if (xport_show_open)
 		connlog_footer(&xport_show_cl);
 }
 
@@ -174,6 +172,9 @@ int xport_show_flows(const struct xdpct_fds *fds, bool all)
 		err = isn_mark_flows(fds->host_isn, &fv);
 	if (!err) {
 		flow_vec_sort(&fv);
+		if (!xport_show_open)
+			connlog_header(&xport_show_cl);
+		xport_show_open = true;
 		for (i = 0; i < fv.n; i++)
 			connlog_write(&xport_show_cl, &fv.v[i]);
 	}
