@@ -37,7 +37,7 @@ LDLIBS += $(shell pkg-config --libs $(EXPORT_PKGS) 2>/dev/null)
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 SHARED_H := include/flow.h include/tcp_fsm.h include/ct_track.h include/ct_history.h \
-	include/ct_window.h include/ct_inspect.h include/ct_account.h
+	include/ct_window.h include/ct_inspect.h include/ct_account.h include/flow_life.h
 BPF_OBJ := $(OUTPUT)/xdpct.bpf.o
 SKEL := $(OUTPUT)/xdpct.skel.h
 
@@ -120,7 +120,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(UNIT_LIB_OBJS) $(SHARED_H) $(wildcard bpf/*.
 
 # prog_test: the harness, the runner and every tests/prog/test_AREA.c (harness.h).
 # PROG_AREAS orders the TAP output; an area not listed runs after them.
-PROG_AREAS := handshakes bytes not_tracked anomalies endings tc_keys
+PROG_AREAS := handshakes bytes not_tracked anomalies endings tc_keys datapath
 PROG_AREA_SRCS := $(patsubst %,tests/prog/test_%.c,$(PROG_AREAS))
 PROG_AREA_SRCS += $(filter-out $(PROG_AREA_SRCS),$(wildcard tests/prog/test_*.c))
 PROG_HDRS := tests/prog/harness.h tests/prog/pkt.h

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -491,8 +493,37 @@ static int cmd_pcap(const char *file, __u32 flows)
 	return 0;
 }
 
+/*
+ * cmd_xdp_attach - attach one of bench.bpf.c's programs to IFACE in native
+ * mode by netlink; it stays after this process exits ('ip link set dev IFACE
+ * xdpdrv off' removes it).
+ */
+static int cmd_xdp_attach(const char *ifname, const char *prog)
+{
+	struct bench_bpf *b = bench_bpf__open_and_load();
+	struct bpf_program *p;
+	int ifindex = (int)if_nametoindex(ifname), err;
+
+	if (!b || !ifindex) {
+		fprintf(stderr, "bench: %s: %s\n", b ? ifname : "bench.bpf.o", strerror(errno));
+		return 1;
+	}
+	p = bpf_object__find_program_by_name(b->obj, prog);
+	if (!p) {
+		fprintf(stderr, "bench: no program %s\n", prog);
+		return 1;
+	}
+	err = bpf_xdp_attach(ifindex, bpf_program__fd(p), XDP_FLAGS_DRV_MODE, NULL);
+	if (err)
+		fprintf(stderr, "bench: attaching %s to %s: %s\n", prog, ifname, strerror(-err));
+	bench_bpf__destroy(b);
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && !strcmp(argv[1], "xdp-attach"))
+		return cmd_xdp_attach(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "prog"))
 		return cmd_prog(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "populate"))

@@ -112,6 +112,7 @@ prog_ns() {	# CONFIG: ns per run of the interface's XDP program on the wire
 pa1=$(prog_ns a1)
 pb=$(prog_ns b)
 pown=$(awk -v b="$pb" -v a="$pa1" 'BEGIN { printf "%.1f", b - a }')
+. "$ROOT/bench/floods.sh"
 
 wa=$(least "${res[a]}")
 wa1=$(least "${res[a1]}")
@@ -134,6 +135,29 @@ printf '  %-46s %8s\n' "    empty XDP program (stats overhead included)" "$pa1"
 printf '  %-46s %8s\n' "    xdpct_xdp" "$pb"
 printf '  %-46s %8s   (%s of nf_conntrack'"'"'s)\n' "    xdpct's program beyond the empty one" "$pown" \
 	"$(awk -v o="$pown" -v c="$ct" 'BEGIN { printf "%.3f", (c > 0 ? o / c : 0) }')"
+
+echo
+echo "FLOODS AND SHORT CONNECTIONS ON THE WIRE (least of $FLOOD_ROUNDS runs of $FLOOD_N frames, load average $(cut -d' ' -f1 /proc/loadavg))"
+echo "  XDP run time per frame (kernel.bpf_stats_enabled), xdpct beside its reference:"
+printf '  %-46s %8s %8s %7s\n' "" xdpct ref ratio
+printf '  %-46s %8s %8s %6sx   (target <= 2)\n' "spoofed SYN flood vs one array slot" "$FL_SYN_X" "$FL_SYN_SLOT" "$(fl_ratio "$FL_SYN_X" "$FL_SYN_SLOT")"
+printf '  %-46s %8s %8s %6sx   (target <= 2)\n' "random-source ACK flood vs one array slot" "$FL_ACK_X" "$FL_ACK_SLOT" "$(fl_ratio "$FL_ACK_X" "$FL_ACK_SLOT")"
+printf '  %-46s %8s %8s %6sx   (target <= 1.3)\n' "64 one-sided ACK streams vs parse + lookup" "$FL_STR_X" "$FL_STR_REF" "$(fl_ratio "$FL_STR_X" "$FL_STR_REF")"
+echo "  whole-path busy CPU ns per frame: nothing, xdpct, nf_conntrack; xdpct's and nf_conntrack's cost, ratio:"
+printf '  %-46s %s\n' "spoofed SYN flood" "$FL_SYN_BUSY" "random-source ACK flood" "$FL_ACK_BUSY"
+if [ -n "$FL_NGINX" ]; then
+	echo "  nginx 2 KB files, wrk -c8 Connection: close, most of $FLOOD_ROUNDS rounds of ${NGINX_SECS}s (requests/s):"
+	printf '  %-46s %8s\n' "nothing attached" "$FL_NG_A" "xdpct" "$FL_NG_X" "nf_conntrack (ct state rule)" "$FL_NG_C"
+	printf '  %-46s %8s   (target <= half of nf_conntrack'"'"'s)\n' "loss with xdpct" \
+		"$(awk -v a="$FL_NG_A" -v x="$FL_NG_X" 'BEGIN { printf "%.1f%%", (a - x) * 100 / a }')"
+	printf '  %-46s %8s\n' "loss with nf_conntrack" \
+		"$(awk -v a="$FL_NG_A" -v c="$FL_NG_C" 'BEGIN { printf "%.1f%%", (a - c) * 100 / a }')"
+	printf '  %-46s %8s   (target <= 1500)\n' "xdpct BPF ns per connection (least)" "$FL_NG_NS"
+	echo "  per bpf_stats round: ns/connection, handshakes counted, requests nginx logged (wrk keeps 8 open), anomalies:"
+	tr '|' '\n' <<<"$FL_NG_XD" | sed 's/^/    /'
+else
+	echo "  nginx or wrk missing (make bench installs nginx-light and wrk): no short-connection row"
+fi
 
 # --- 3. userspace: show --json and replay at scale ---------------------------
 in_s "$XDPCT" attach "$IF_S" --max-flows 1200000 >/dev/null
@@ -159,9 +183,20 @@ jq --argjson wa "$wa" --argjson wa1 "$wa1" --argjson wb "$wb" --argjson wc "$wc"
 	--argjson pa1 "$pa1" --argjson pb "$pb" --argjson pown "$pown" \
 	--argjson show_s "$show_s" --argjson show_rate "$show_rate" --argjson n "$n" \
 	--argjson rep_pps "${rep_pps:-0}" --argjson rep_pkts "${rep_pkts:-0}" --argjson wire_n "$WIRE_N" \
+	--argjson syn_x "${FL_SYN_X:-0}" --argjson syn_slot "${FL_SYN_SLOT:-0}" \
+	--argjson ack_x "${FL_ACK_X:-0}" --argjson ack_slot "${FL_ACK_SLOT:-0}" \
+	--argjson str_x "${FL_STR_X:-0}" --argjson str_ref "${FL_STR_REF:-0}" \
+	--arg syn_busy "${FL_SYN_BUSY:-}" --arg ack_busy "${FL_ACK_BUSY:-}" \
+	--argjson ng_a "${FL_NG_A:-0}" --argjson ng_x "${FL_NG_X:-0}" --argjson ng_c "${FL_NG_C:-0}" \
+	--argjson ng_ns "${FL_NG_NS:-0}" --arg ng_xd "${FL_NG_XD:-}" \
 	'. + {wire: {frames: $wire_n, nothing_ns: $wa, empty_xdp_ns: $wa1, xdpct_ns: $wb,
 		conntrack_ns: $wc, xdpct_own_ns: $own, conntrack_own_ns: $ct, own_ratio: $ratio,
 		prog_empty_ns: $pa1, prog_xdpct_ns: $pb, prog_xdpct_own_ns: $pown},
+	     floods: {syn_xdpct_ns: $syn_x, syn_slot_ns: $syn_slot, ack_xdpct_ns: $ack_x,
+		ack_slot_ns: $ack_slot, streams_xdpct_ns: $str_x, streams_ref_ns: $str_ref,
+		syn_busy: $syn_busy, ack_busy: $ack_busy},
+	     nginx: {nothing_rps: $ng_a, xdpct_rps: $ng_x, conntrack_rps: $ng_c,
+		xdpct_ns_per_conn: $ng_ns, rounds: $ng_xd},
 	     show_json: {flows: $n, seconds: $show_s, flows_per_s: $show_rate},
 	     replay: {packets: $rep_pkts, pkts_per_s: $rep_pps}}' "$OUT/prog.json" >"$OUT/results.json"
 rm -f "$OUT/prog.json"
@@ -169,11 +204,13 @@ if command -v gnuplot >/dev/null; then
 	jq -r '.prog[] | select(.name | test("\\[1\\]") | not) | "\"\(.name | sub("xdpct: "; ""))\" \(.ns)"' \
 		"$OUT/results.json" >"$OUT/prog.dat"
 	printf '"xdpct (b - a'"'"')" %s\n"nf_conntrack (c - a)" %s\n' "$own" "$ct" >"$OUT/wire.dat"
+	printf '"SYN flood: xdpct" %s\n"SYN flood: one slot" %s\n"ACK flood: xdpct" %s\n"ACK flood: one slot" %s\n"64 one-sided streams: xdpct" %s\n"64 streams: parse+lookup" %s\n' \
+		"${FL_SYN_X:-0}" "${FL_SYN_SLOT:-0}" "${FL_ACK_X:-0}" "${FL_ACK_SLOT:-0}" "${FL_STR_X:-0}" "${FL_STR_REF:-0}" >"$OUT/flood.dat"
 	gnuplot <<-EOF
-		set terminal png size 1100,700 font ",10"
+		set terminal png size 1500,700 font ",10"
 		set termoption noenhanced
 		set output "$OUT/bench.png"
-		set multiplot layout 1,2 title "xdpct benchmark ($(date -u +%Y-%m-%d), $(uname -r))"
+		set multiplot layout 1,3 title "xdpct benchmark ($(date -u +%Y-%m-%d), $(uname -r))"
 		set style fill solid 0.6
 		set boxwidth 0.7
 		set xtics rotate by -40 left
@@ -182,9 +219,11 @@ if command -v gnuplot >/dev/null; then
 		plot "$OUT/prog.dat" using 0:2:xtic(1) with boxes notitle, '' using 0:2:2 with labels offset 0,0.7 notitle
 		set ylabel "busy CPU ns per frame on the wire"
 		plot "$OUT/wire.dat" using 0:2:xtic(1) with boxes notitle, '' using 0:2:2 with labels offset 0,0.7 notitle
+		set ylabel "XDP run time ns per frame on the wire (bpf_stats)"
+		plot "$OUT/flood.dat" using 0:2:xtic(1) with boxes notitle, '' using 0:2:2 with labels offset 0,0.7 notitle
 		unset multiplot
 	EOF
-	rm -f "$OUT/prog.dat" "$OUT/wire.dat"
+	rm -f "$OUT/prog.dat" "$OUT/wire.dat" "$OUT/flood.dat"
 fi
 echo
 echo "results: $OUT/summary.txt, $OUT/results.json${OUT:+, $OUT/bench.png} ($(($(date +%s) - start)) s)"

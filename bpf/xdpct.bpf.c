@@ -9,10 +9,11 @@
  * one lookup) and applied to its record (ct_track.h). Nothing is ever
  * dropped or changed: every path returns XDP_PASS / TC_ACT_UNSPEC.
  *
- * Maps: established flows in flows/flows6; flows whose two-way handshake is
- * not confirmed in halfopen/halfopen6, so a spoofed flood can only evict its
- * own kind; per-CPU counters in stats; SYN accounting in syn_dst/syn_src;
- * per-flow events in the events ring buffer.
+ * Maps: established flows in flows/flows6 (LRU hashes); flows whose two-way
+ * exchange is not confirmed in the SYN cache (syncache.h), so a spoofed
+ * flood can only overwrite its own kind; per-CPU counters in stats; SYNs per
+ * victim in syn_dst, per source in a sketch (synsketch.h); per-flow events
+ * (events.h) in the events ring buffer.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -36,25 +37,17 @@ __u64 ct_hist_add_g(__u64 h, __u32 letters, __u32 claimed, unsigned int *wanted)
 #include "tcp_fsm.h"
 #include "ct_track.h"
 #include "parse.h"
+#include "flow_life.h"
+#include "syncache.h"
+#include "synsketch.h"
 #include "hook_parse.h"
 
-#define NSEC_PER_SEC	1000000000ull
+#define NSEC_PER_SEC	FL_NSEC_PER_SEC
 #define TC_ACT_UNSPEC_	(-1)
 #define EEXIST_		17
 
 /* Knobs: set by the loader before load, frozen afterwards. */
-const volatile __u64 timeout_ns[CT_STATE_COUNT] = {
-	[CT_STATE_NONE]		= 120 * NSEC_PER_SEC,
-	[CT_STATE_SYN_SENT]	= 120 * NSEC_PER_SEC,
-	[CT_STATE_SYN_RECV]	= 60 * NSEC_PER_SEC,
-	[CT_STATE_ESTABLISHED]	= 432000 * NSEC_PER_SEC,
-	[CT_STATE_FIN_WAIT]	= 120 * NSEC_PER_SEC,
-	[CT_STATE_CLOSE_WAIT]	= 60 * NSEC_PER_SEC,
-	[CT_STATE_LAST_ACK]	= 30 * NSEC_PER_SEC,
-	[CT_STATE_TIME_WAIT]	= 120 * NSEC_PER_SEC,
-	[CT_STATE_CLOSE]	= 10 * NSEC_PER_SEC,
-	[CT_STATE_SYN_SENT2]	= 120 * NSEC_PER_SEC,
-};
+const volatile __u64 timeout_ns[CT_STATE_COUNT] = CT_TIMEOUTS_DEFAULT;
 const volatile __u64 jiffy_ns = 0;	/* kernel tick length; 0: coarse clock */
 const volatile __u8 replay_mode = 0;	/* time comes from replay_now_ns */
 /* both directions arrive through XDP (a mirror port, or replay): no hook check */
@@ -66,6 +59,7 @@ const volatile __u32 event_rate = 20000;	/* per CPU per second; 0: no limit */
 __u64 clock_offset_ns;	/* ktime - jiffies * jiffy_ns, set once */
 __u64 replay_now_ns;	/* replay: capture time of the current packet */
 __u32 replay_wire_len;	/* replay: the packet's length on the wire (snaplen may cut it) */
+__u32 ev_reader;		/* an 'events' reader is there: set and cleared by it */
 struct {
 	__s64 flows, flows6, halfopen, halfopen6;
 } live_counts;		/* filled by xdpct_count */
@@ -85,39 +79,11 @@ struct {
 } flows6 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_MAX_HALFOPEN_DEFAULT);
-	__type(key, struct flow_key4);
-	__type(value, struct flow);
-} halfopen SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_MAX_HALFOPEN_DEFAULT);
-	__type(key, struct flow_key6);
-	__type(value, struct flow);
-} halfopen6 SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, HOOK_MAX);
 	__type(key, __u32);
 	__type(value, struct xdpct_stats);
 } stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_SYN_DST_ENTRIES);
-	__type(key, struct syn_dst_key);
-	__type(value, struct syn_dst_val);
-} syn_dst SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPCT_SYN_SRC_ENTRIES);
-	__type(key, struct syn_src_key);
-	__type(value, struct syn_src_val);
-} syn_src SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -131,32 +97,12 @@ struct {
 	__uint(max_entries, XDPCT_EVENTS_BYTES);
 } events SEC(".maps");
 
-/* Per-CPU scratch record: struct flow is too big for the BPF stack twice. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct flow);
-} scratch SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct host_isn);
 } scratch_host SEC(".maps");
-
-struct ev_bucket {
-	__u64 tokens;
-	__u64 last_ns;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ev_bucket);
-} ev_limit SEC(".maps");
 
 /* Written by userspace only: see flow.h. */
 struct {
@@ -247,119 +193,7 @@ static __always_inline __u64 now_precise(void)
 	return t;
 }
 
-/* ev_allowed - per-CPU token bucket for per-flow events (burst: 1 s). */
-static __always_inline int ev_allowed(__u64 now)
-{
-	struct ev_bucket *b;
-	__u32 zero = 0;
-	__u64 refill;
-
-	if (!event_rate || replay_mode)
-		return 1;
-	b = bpf_map_lookup_elem(&ev_limit, &zero);
-	if (!b)
-		return 0;
-	refill = (now - b->last_ns) * event_rate / NSEC_PER_SEC;
-	if (refill) {
-		b->tokens += refill;
-		if (b->tokens > event_rate)
-			b->tokens = event_rate;
-		b->last_ns = now;
-	}
-	if (!b->tokens)
-		return 0;
-	b->tokens--;
-	return 1;
-}
-
-/* emit_event - one per-flow event with a snapshot of the record. */
-static __always_inline void emit_event(struct xdpct_stats *st, __u8 type, const struct flow *f,
-				       const struct pkt_info *pi, __u8 side,
-				       const struct ct_result *res, __u64 now)
-{
-	struct ct_event *e;
-
-	if (!(event_mask & (1u << type)))
-		return;
-	if (!ev_allowed(now)) {
-		st->events_dropped++;
-		return;
-	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		st->events_dropped++;
-		return;
-	}
-	e->type = type;
-	e->family = pi->family;
-	e->old_state = res ? res->old_state : (f->ctl & CT_CTL_STATE_MASK);
-	e->new_state = res ? res->new_state : (f->ctl & CT_CTL_STATE_MASK);
-	e->new_anomalies = res ? res->new_anomalies : 0;
-	e->ts_ns = now;
-	if (side) {
-		__builtin_memcpy(e->addr[1], pi->saddr, 16);
-		__builtin_memcpy(e->addr[0], pi->daddr, 16);
-		e->port[1] = pi->sport;
-		e->port[0] = pi->dport;
-	} else {
-		__builtin_memcpy(e->addr[0], pi->saddr, 16);
-		__builtin_memcpy(e->addr[1], pi->daddr, 16);
-		e->port[0] = pi->sport;
-		e->port[1] = pi->dport;
-	}
-	e->pad = 0;
-	__builtin_memcpy(&e->flow, f, sizeof(*f));
-	bpf_ringbuf_submit(e, replay_mode ? BPF_RB_NO_WAKEUP : 0);
-	st->events_sent++;
-}
-
-/* syn_dst_bump - count a SYN, SYN-ACK or completion for victim addr:port. */
-static __always_inline void syn_dst_bump(const __be32 *addr, __be16 port, __u8 family, int what,
-					 __u64 now)
-{
-	struct syn_dst_key k = {};
-	struct syn_dst_val *v;
-
-	__builtin_memcpy(k.addr, addr, 16);
-	k.port = bpf_ntohs(port);
-	k.family = family;
-	v = bpf_map_lookup_elem(&syn_dst, &k);
-	if (!v) {
-		struct syn_dst_val z = {};
-
-		bpf_map_update_elem(&syn_dst, &k, &z, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&syn_dst, &k);
-		if (!v)
-			return;
-	}
-	if (what == CT_CLASS_SYN)
-		__sync_fetch_and_add(&v->syns, 1);
-	else if (what == CT_CLASS_SYNACK)
-		__sync_fetch_and_add(&v->synacks, 1);
-	else
-		__sync_fetch_and_add(&v->completed, 1);
-	v->last_ns = now;
-}
-
-static __always_inline void syn_src_bump(const __be32 *addr, __u8 family, __u64 now)
-{
-	struct syn_src_key k = {};
-	struct syn_src_val *v;
-
-	__builtin_memcpy(k.addr, addr, 16);
-	k.family = family;
-	v = bpf_map_lookup_elem(&syn_src, &k);
-	if (!v) {
-		struct syn_src_val z = {};
-
-		bpf_map_update_elem(&syn_src, &k, &z, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&syn_src, &k);
-		if (!v)
-			return;
-	}
-	__sync_fetch_and_add(&v->syns, 1);
-	v->last_ns = now;
-}
+#include "events.h"
 
 /*
  * host_isn_record - remember an ISN the sending host chose, with a hash of
@@ -397,221 +231,7 @@ static __always_inline void host_isn_record(const __be32 *addr, const struct pkt
 			 0x9e3779b1u;
 }
 
-/*
- * track_slow - everything but the fast path: creation, reopen and expiry,
- * the full state machine, counters, events, and the move to the
- * established map. f is the entry found (or NULL), in_flows where.
- */
-#define SLOW_IN_FLOWS	1
-#define SLOW_SIDE1	2
-#define SLOW_EGRESS	4	/* from the TC program */
-
-/*
- * A global function: the verifier checks it once on its own, instead of
- * once per path through the parsers, which keeps the program well inside
- * the verifier's complexity limit.
- */
-__noinline int track_slow(struct pkt_info *pi, struct xdpct_stats *st, union flow_key *key,
-			  struct flow *f, __u32 where)
-{
-	void *flows_map, *halfopen_map;
-	int in_flows = where & SLOW_IN_FLOWS;
-	__u8 side = (where & SLOW_SIDE1) ? 1 : 0;
-	struct ct_result res;
-	int created = 0, err;
-	__u32 zero = 0;
-	__u64 now;
-	__u8 cls, dir;
-
-	if (!pi || !st || !key)
-		return 0;
-	if (pi->family == 4) {
-		flows_map = &flows;
-		halfopen_map = &halfopen;
-	} else {
-		flows_map = &flows6;
-		halfopen_map = &halfopen6;
-	}
-	cls = ct_classify(pi->seg.flags);
-	now = now_precise();
-
-	if (f) {
-		__u8 state = f->ctl & CT_CTL_STATE_MASK;
-
-		if ((f->expires_ns && now >= f->expires_ns) || ct_is_reopen(state, cls)) {
-			/* this tuple's flow is over: report it, start anew */
-			emit_event(st, CT_EV_END, f, pi, side, NULL, now);
-			if (!bpf_map_delete_elem(in_flows ? flows_map : halfopen_map, key)) {
-				if (in_flows)
-					st->flows_deleted++;
-				else
-					st->halfopen_deleted++;
-			}
-			st->flows_reopened++;
-			f = NULL;
-		}
-	}
-	if (!f) {
-		struct flow *nf = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (!nf)
-			return 0;
-		ct_flow_init(nf, side, cls);
-		err = bpf_map_update_elem(halfopen_map, key, nf, BPF_NOEXIST);
-		if (err && err != -EEXIST_) {
-			st->insert_failed++;
-			return 0;
-		}
-		f = bpf_map_lookup_elem(halfopen_map, key);
-		if (!f) {
-			st->insert_failed++;
-			return 0;
-		}
-		in_flows = 0;
-		if (!err) {
-			created = 1;
-			st->flows_created++;
-		}
-	}
-
-	dir = ct_flow_dir(f->ctl, side);
-	/* which hook, unless both directions come through XDP by design */
-	ct_track(f, &pi->seg, dir,
-		 replay_mode || mirror_mode ? 0 :
-		 (where & SLOW_EGRESS) ? CT_HOOK_EGRESS : CT_HOOK_INGRESS,
-		 now, timeout_ns, &res);
-
-	if (cls == CT_CLASS_SYN) {
-		st->syn_pkts++;
-		if (res.syn_retx)
-			st->syn_retransmits++;
-		else
-			syn_dst_bump(pi->daddr, pi->dport, pi->family, CT_CLASS_SYN, now);
-		syn_src_bump(pi->saddr, pi->family, now);
-	} else if (cls == CT_CLASS_SYNACK) {
-		st->synack_pkts++;
-		if (res.synack_retx)
-			st->synack_retransmits++;
-		else if (!res.synack_bad)
-			syn_dst_bump(pi->saddr, pi->sport, pi->family, CT_CLASS_SYNACK, now);
-	} else if (cls == CT_CLASS_RST) {
-		st->rst_pkts++;
-	} else if (cls == CT_CLASS_FIN) {
-		st->fin_pkts++;
-	}
-	/* a handshake counts, and its ISNs are believed, only if its two
-	 * directions came through two hooks: one host forging both sides
-	 * can neither feed the ISN verdicts nor look like a flash crowd */
-	if (res.completed && ct_two_way(f, res.ctl)) {
-		const __be32 *orig = dir == CT_DIR_ORIG ? pi->saddr : pi->daddr;
-		const __be32 *resp = dir == CT_DIR_ORIG ? pi->daddr : pi->saddr;
-
-		st->handshakes_completed++;
-		syn_dst_bump(resp, dir == CT_DIR_ORIG ? pi->dport : pi->sport, pi->family, 3, now);
-		host_isn_record(orig, pi, f->dir[CT_DIR_ORIG].isn, now);
-		host_isn_record(resp, pi, f->dir[CT_DIR_RESP].isn, now);
-	}
-	if (res.verdict == CT_VERDICT_INVALID)
-		st->invalid_pkts++;
-
-	if (created)
-		emit_event(st, CT_EV_NEW, f, pi, side, &res, now);
-	else if (res.new_state != res.old_state)
-		emit_event(st, CT_EV_STATE, f, pi, side, &res, now);
-	else if (res.new_anomalies)
-		emit_event(st, CT_EV_ANOMALY, f, pi, side, &res, now);
-
-	if (!in_flows && ct_wants_flows(f, res.ctl)) {
-		struct flow *copy = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (!copy)
-			return 0;
-		__builtin_memcpy(copy, f, sizeof(*copy));
-		/* NOEXIST: if the other hook promoted it a moment ago, its
-		 * copy stands and this one is not counted twice */
-		err = bpf_map_update_elem(flows_map, key, copy, BPF_NOEXIST);
-		if (!err || err == -EEXIST_) {
-			if (!bpf_map_delete_elem(halfopen_map, key))
-				st->halfopen_deleted++;
-			if (!err)
-				st->flows_promoted++;
-		} else {
-			st->insert_failed++;
-		}
-	}
-	return 0;
-}
-
-/*
- * flow_key4_make - canonical IPv4 key; returns the sender's side (0/1).
- * Explicit branches, not k->addr[side]: clang turns an indexed store into a
- * bitwise OR on the stack pointer, which the verifier rejects.
- */
-static __always_inline __u8 flow_key4_make(struct flow_key4 *k, const struct pkt_info *pi)
-{
-	__u32 s = bpf_ntohl(pi->saddr[0]), d = bpf_ntohl(pi->daddr[0]);
-
-	/* side 0: the numerically lower (address, port); stored as on the wire */
-	if (s > d || (s == d && bpf_ntohs(pi->sport) > bpf_ntohs(pi->dport))) {
-		k->addr[0] = pi->daddr[0];
-		k->addr[1] = pi->saddr[0];
-		k->port[0] = pi->dport;
-		k->port[1] = pi->sport;
-		return 1;
-	}
-	k->addr[0] = pi->saddr[0];
-	k->addr[1] = pi->daddr[0];
-	k->port[0] = pi->sport;
-	k->port[1] = pi->dport;
-	return 0;
-}
-
-/* flow_key6_make - canonical IPv6 key; returns the sender's side (0/1). */
-static __always_inline __u8 flow_key6_make(struct flow_key6 *k, const struct pkt_info *pi)
-{
-	__u8 side = 0;
-	int i;
-
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		if (pi->saddr[i] != pi->daddr[i]) {
-			side = bpf_ntohl(pi->saddr[i]) > bpf_ntohl(pi->daddr[i]);
-			goto decided;
-		}
-	}
-	side = bpf_ntohs(pi->sport) > bpf_ntohs(pi->dport);
-decided:
-	if (side) {
-		__builtin_memcpy(k->addr[0], pi->daddr, 16);
-		__builtin_memcpy(k->addr[1], pi->saddr, 16);
-		k->port[0] = pi->dport;
-		k->port[1] = pi->sport;
-	} else {
-		__builtin_memcpy(k->addr[0], pi->saddr, 16);
-		__builtin_memcpy(k->addr[1], pi->daddr, 16);
-		k->port[0] = pi->sport;
-		k->port[1] = pi->dport;
-	}
-	return side;
-}
-
-/* track - look the flow up (established map first) and apply the segment. */
-static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, void *flows_map,
-				  void *halfopen_map, union flow_key *key, __u8 side, __u32 egress)
-{
-	struct flow *f = bpf_map_lookup_elem(flows_map, key);
-	__u32 where = (side ? SLOW_SIDE1 : 0) | (egress ? SLOW_EGRESS : 0);
-
-	if (likely(f)) {
-		/* the fast path: one lookup, no helper call */
-		if (likely(ct_track_fast(f, &pi->seg, ct_flow_dir(f->ctl, side), now_coarse(),
-					 timeout_ns[CT_STATE_ESTABLISHED])))
-			return;
-		track_slow(pi, st, key, f, SLOW_IN_FLOWS | where);
-		return;
-	}
-	track_slow(pi, st, key, bpf_map_lookup_elem(halfopen_map, key), where);
-}
+#include "track.h"
 
 /* xdpct_account - count a parsed frame and track it if it is TCP. */
 static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struct pkt_info *pi,
@@ -636,9 +256,9 @@ static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struc
 	st->tcp++;
 	pi->seg.segs = segs ? segs : 1;
 	if (pi->family == 4)
-		track(pi, st, &flows, &halfopen, &k, flow_key4_make(&k.v4, pi), egress);
+		track(pi, st, &flows, &k, flow_key4_make(&k.v4, pi), egress, 0);
 	else
-		track(pi, st, &flows6, &halfopen6, &k, flow_key6_make(&k.v6, pi), egress);
+		track(pi, st, &flows6, &k, flow_key6_make(&k.v6, pi), egress, 1);
 }
 
 static __always_inline struct xdpct_stats *hook_stats(__u32 hook)
@@ -819,15 +439,6 @@ int xdpct_tc(struct __sk_buff *skb)
 	return TC_ACT_UNSPEC_;
 }
 
-/* xdpct_count - live entries per map, for exact eviction accounting. */
-SEC("syscall")
-int xdpct_count(void *ctx)
-{
-	live_counts.flows = bpf_map_sum_elem_count((const struct bpf_map *)&flows);
-	live_counts.flows6 = bpf_map_sum_elem_count((const struct bpf_map *)&flows6);
-	live_counts.halfopen = bpf_map_sum_elem_count((const struct bpf_map *)&halfopen);
-	live_counts.halfopen6 = bpf_map_sum_elem_count((const struct bpf_map *)&halfopen6);
-	return 0;
-}
+#include "livecount.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -57,6 +57,25 @@ enum ct_state {
 	CT_STATE_COUNT,
 };
 
+/*
+ * The default timeout of each state in ns, nf_conntrack's (an established
+ * flow nobody answered is capped at CT_UNCONFIRMED_TIMEOUT_NS). One table
+ * for the BPF programs and the unit and prog tests; the loader overrides
+ * entries (--timeout).
+ */
+#define CT_TIMEOUTS_DEFAULT {						\
+	[CT_STATE_NONE]		= 120 * 1000000000ull,			\
+	[CT_STATE_SYN_SENT]	= 120 * 1000000000ull,			\
+	[CT_STATE_SYN_RECV]	= 60 * 1000000000ull,			\
+	[CT_STATE_ESTABLISHED]	= 432000 * 1000000000ull,		\
+	[CT_STATE_FIN_WAIT]	= 120 * 1000000000ull,			\
+	[CT_STATE_CLOSE_WAIT]	= 60 * 1000000000ull,			\
+	[CT_STATE_LAST_ACK]	= 30 * 1000000000ull,			\
+	[CT_STATE_TIME_WAIT]	= 120 * 1000000000ull,			\
+	[CT_STATE_CLOSE]	= 10 * 1000000000ull,			\
+	[CT_STATE_SYN_SENT2]	= 120 * 1000000000ull,			\
+}
+
 /* Direction of a packet relative to the flow's originator. */
 enum ct_dir {
 	CT_DIR_ORIG = 0,
@@ -248,6 +267,106 @@ struct xdpct_stats {
 	__u64 events_dropped;	/* rate limit or ring buffer full */
 	__u64 insert_failed;	/* map update errors */
 	__u64 tcp_bad_csum;	/* XDP: SYN/FIN/RST with a wrong TCP checksum (tracked as 'c') */
+	__u64 halfopen_evicted;	/* a live SYN-cache slot overwritten by a new flow */
+	__u64 halfopen_races;	/* a SYN-cache slot changed owner under a CPU using it */
+};
+
+/*
+ * The half-open store (pins "halfopen", "halfopen6"): a set-associative SYN
+ * cache in an ARRAY map, HC_WAYS slots per bucket, the bucket chosen by a
+ * seeded hash of the canonical key (hc_hash, seed in the programs' .bss,
+ * set by the loader). A new flow takes a free slot of its bucket or
+ * overwrites the one closest to expiry (counted in halfopen_evicted), so a
+ * flood writes a bounded amount of memory per packet and never touches the
+ * established maps. Flow at the same offset in both families' slots.
+ */
+#define HC_WAYS		4
+#define HC_LIVE		1u	/* gen: the slot holds a flow */
+#define HC_BUSY		2u	/* gen: a CPU is (re)writing the slot */
+#define HC_GEN_STEP	4u	/* gen: generation, bumped by every claim and free */
+
+struct hc_slot4 {
+	__u32 gen;		/* HC_LIVE | HC_BUSY | generation, changed by CAS */
+	__u32 hash;		/* hc_hash of key */
+	__u64 exp;		/* flow.expires_ns as last written: the victim choice
+				 * reads gen, hash and exp from one cache line */
+	struct flow flow;
+	struct flow_key4 key;
+	__u32 pad;
+};
+
+struct hc_slot6 {
+	__u32 gen;
+	__u32 hash;
+	__u64 exp;
+	struct flow flow;
+	struct flow_key6 key;
+	__u32 pad;
+};
+
+/* hc_mix - one round of a multiply-rotate hash (murmur3's body). */
+static inline __u32 hc_mix(__u32 h, __u32 w)
+{
+	w *= 0xcc9e2d51u;
+	w = (w << 15) | (w >> 17);
+	w *= 0x1b873593u;
+	h ^= w;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64u;
+}
+
+/* hc_fin - murmur3's finaliser: every input bit reaches every output bit. */
+static inline __u32 hc_fin(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+/* hc_hash - seeded hash of nwords 32-bit words (3: IPv4 key, 9: IPv6). */
+static inline __u32 hc_hash(const __u32 *w, int nwords, __u32 seed)
+{
+	__u32 h = seed;
+	int i;
+
+	for (i = 0; i < 9; i++) {
+		if (i >= nwords)
+			break;
+		h = hc_mix(h, w[i]);
+	}
+	return hc_fin(h ^ (__u32)(nwords * 4));
+}
+
+/* hc_bucket - the first slot of hash's bucket among nbuckets (no division). */
+static inline __u32 hc_bucket(__u32 hash, __u32 nbuckets)
+{
+	return (__u32)(((__u64)hash * nbuckets) >> 32) * HC_WAYS;
+}
+
+/*
+ * Per-source SYN accounting (pin "syn_src"): a count-min sketch per CPU
+ * (SK_ROWS rows of SK_COLS counters, conservative update) plus a small set
+ * of heavy-hitter candidates per CPU, so a flood of random sources inserts
+ * nothing. Userspace sums the rows over CPUs and estimates each candidate:
+ * never below its true count, above it by at most what collided with it.
+ */
+#define SK_ROWS		3
+#define SK_COLS		2048	/* power of two */
+#define SK_CANDS	64	/* power of two */
+
+struct syn_cand {
+	__be32 addr[4];		/* IPv4 in addr[0], rest 0 */
+	__u8 family;		/* 4 or 6; 0: empty */
+	__u8 pad[3];
+	__u32 est;		/* this CPU's estimate when last seen */
+	__u64 last_ns;
+};
+
+struct syn_sketch {
+	__u32 cm[SK_ROWS][SK_COLS];
+	struct syn_cand cand[SK_CANDS];
 };
 
 /* Per-victim (destination addr:port) SYN accounting; key is host-order port. */

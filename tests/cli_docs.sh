@@ -39,6 +39,12 @@ if command -v mandoc >/dev/null; then
 	missing=$(man_missing "$TMP/cut.8" | tr '\n' ';')
 	if grep -q 'show --sport' <<<"$missing" && grep -q '^top;\|;top;' <<<"$missing"; then ok man_check_can_fail
 	else fail man_check_can_fail "a page without --sport passed: '$missing'"; fi
+	# the pins the FILES section names are pins.c's table
+	code=$(sed -n '/^const struct pin_desc pin_table/,/^};/p' "$ROOT/user/pins.c" |
+		grep -o '= { "[a-z0-9_]*"' | grep -o '"[a-z0-9_]*"' | tr -d '"' | sort | tr '\n' ' ')
+	doc=$(sed -n '/^Pins of one interface:/,/\.$/p' "$MAN" | grep -o '\\fB[a-z0-9_]*\\fR' |
+		sed 's/\\f[BR]//g' | sort | tr '\n' ' ')
+	if [ -n "$code" ]; then expect_eq man_pins "$code" "$doc"; else fail man_pins "no pin_table in user/pins.c"; fi
 else
 	skip man_lint "mandoc is not installed (tests/deps.sh installs it)"
 fi

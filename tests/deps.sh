@@ -15,7 +15,7 @@ pkgs=(
 )
 
 # make bench draws its chart with gnuplot
-[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
+[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox nginx-light wrk)
 
 missing=()
 for p in "${pkgs[@]}"; do

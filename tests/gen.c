@@ -11,9 +11,13 @@
  *       COUNT forged handshakes, 3 frames each, all sent towards DST_IP's
  *       interface: a SYN from a random source, a SYN-ACK "from" DST_IP:DPORT
  *       back to it, and the ACK. One host forging both sides.
- *   gen ack   IFACE DST_MAC SRC_IP DST_IP SPORT DPORT COUNT [RATE]
+ *   gen ackflood IFACE DST_MAC DST_IP DPORT COUNT [RATE] [SRC_NET/PREFIX]
+ *       COUNT ACKs, each from a fresh random source and port with random
+ *       seq and ack: a spoofed ACK flood (no handshake anywhere).
+ *   gen ack   IFACE DST_MAC SRC_IP DST_IP SPORT DPORT COUNT [RATE] [NFLOWS]
  *       COUNT identical ACK segments of one flow (64-byte frames): per-packet
- *       cost on the wire.
+ *       cost on the wire; with NFLOWS, round robin over that many flows
+ *       (source ports SPORT..SPORT+NFLOWS-1).
  *
  * Frames go out through AF_PACKET with sendmmsg in batches. Every run is
  * bounded by COUNT and by a 120 s limit. Prints "sent N in S s" on success.
@@ -58,12 +62,19 @@ static uint32_t rnd(void)
 
 static uint16_t csum(const void *p, size_t n, uint32_t sum)
 {
-	const uint16_t *w = p;
+	const uint8_t *b = p;
 
-	for (; n > 1; n -= 2)
-		sum += *w++;
+	/* word by word through memcpy: reading the headers' fields through a
+	 * uint16_t pointer breaks strict aliasing, and gcc -O2 then summed
+	 * the TCP header before its seq/ack stores (wrong checksums) */
+	for (; n > 1; n -= 2, b += 2) {
+		uint16_t v;
+
+		memcpy(&v, b, 2);
+		sum += v;
+	}
 	if (n)
-		sum += *(const uint8_t *)w;
+		sum += *b;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
@@ -118,8 +129,9 @@ static void build(uint8_t *f, const uint8_t *dmac, const uint8_t *smac, uint32_t
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gen syn|forge IFACE DST_MAC DST_IP DPORT COUNT [RATE] [SRC_NET/PREFIX]\n"
-			"       gen ack IFACE DST_MAC SRC_IP DST_IP SPORT DPORT COUNT [RATE]\n");
+	fprintf(stderr, "usage: gen syn|forge|ackflood IFACE DST_MAC DST_IP DPORT COUNT [RATE] "
+			"[SRC_NET/PREFIX]\n"
+			"       gen ack IFACE DST_MAC SRC_IP DST_IP SPORT DPORT COUNT [RATE] [NFLOWS]\n");
 	return 2;
 }
 
@@ -135,12 +147,13 @@ int main(int argc, char **argv)
 	uint16_t sport = 0, dport;
 	uint32_t fsrc = 0, fx = 0, fy = 0;
 	uint16_t fport = 0;
-	int fd, i, syn, forge;
+	int fd, i, syn, forge, ackflood, nflows = 1;
 
 	if (argc < 2)
 		return usage();
 	forge = !strcmp(argv[1], "forge");
-	syn = forge || !strcmp(argv[1], "syn");
+	ackflood = !strcmp(argv[1], "ackflood");
+	syn = forge || ackflood || !strcmp(argv[1], "syn");
 	if ((syn && argc < 7) || (!syn && (strcmp(argv[1], "ack") || argc < 9)))
 		return usage();
 	if (parse_mac(argv[3], dmac))
@@ -174,6 +187,10 @@ int main(int argc, char **argv)
 		count = strtoull(argv[8], NULL, 10);
 		if (argc > 9)
 			rate = strtoull(argv[9], NULL, 10);
+		if (argc > 10)
+			nflows = atoi(argv[10]);
+		if (nflows < 1 || nflows > BATCH)
+			return usage();
 	}
 
 	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
@@ -201,7 +218,8 @@ int main(int argc, char **argv)
 		msgs[i].msg_hdr.msg_name = &sll;
 		msgs[i].msg_hdr.msg_namelen = sizeof(sll);
 		if (!syn)
-			build(frames[i], dmac, smac, saddr, daddr, sport, dport, 1000, 2000, 0x10);
+			build(frames[i], dmac, smac, saddr, daddr, (uint16_t)(sport + i % nflows),
+			      dport, 1000, 2000, 0x10);
 	}
 	t0 = now_ns();
 	while (sent < count) {
@@ -210,7 +228,8 @@ int main(int argc, char **argv)
 		if (syn && !forge)
 			for (i = 0; i < n; i++)
 				build(frames[i], dmac, smac, htonl(net | (rnd() & ~mask)), daddr,
-				      (uint16_t)(1024 + rnd() % 64000), dport, rnd(), 0, 0x02);
+				      (uint16_t)(1024 + rnd() % 64000), dport, rnd(),
+				      ackflood ? rnd() : 0, ackflood ? 0x10 : 0x02);
 		for (i = 0; forge && i < n; i++) {
 			switch ((sent + i) % 3) {
 			case 0:

@@ -269,8 +269,10 @@ int cmd_events(int argc, char **argv)
 
 	/* the loop, until a signal or a detach */
 	install_stop_handlers();
+	events_reader_set(ev.fds.bss, true);	/* the programs emit only with a reader */
 	pr_info("%s: streaming events; Ctrl-C stops", ev.ifname);
 	err = events_loop(&ev);
+	events_reader_set(ev.fds.bss, false);
 cleanup:
 	if (ev.mon_ready)
 		monitor_free(&ev.mon);

@@ -69,8 +69,12 @@ long flows_expire(const struct xdpct_fds *fds, __u64 now, flow_cb on_expired, vo
 		int fd = flows_map_fd(fds, e->family, e->halfopen);
 		struct flow f;
 
-		if (bpf_map_lookup_elem(fd, &e->key, &f) || !past_timeout(&f, now) ||
-		    bpf_map_delete_elem(fd, &e->key))
+		/* the SYN cache is an array: its slots are found and freed by key */
+		if (e->halfopen ? halfopen_lookup(fds, e->family, &e->key, &f) ||
+					  !past_timeout(&f, now) ||
+					  halfopen_delete(fds, e->family, &e->key)
+				: bpf_map_lookup_elem(fd, &e->key, &f) || !past_timeout(&f, now) ||
+					  bpf_map_delete_elem(fd, &e->key))
 			continue;
 		if (e->halfopen)
 			ho++;

@@ -164,8 +164,7 @@ int ld_load(struct ld *ld, const struct ld_opts *o)
 		s->rodata->event_rate = (__u32)o->event_rate;
 	bpf_map__set_max_entries(s->maps.flows, max_flows);
 	bpf_map__set_max_entries(s->maps.flows6, max_flows);
-	bpf_map__set_max_entries(s->maps.halfopen, max_half);
-	bpf_map__set_max_entries(s->maps.halfopen6, max_half);
+	hc_setup(s, max_half);
 	if (!kfunc_available())
 		bpf_program__set_autoload(s->progs.xdpct_count, false);
 

@@ -144,15 +144,10 @@ int flows_walk(const struct xdpct_fds *fds, flow_cb cb, void *ctx)
 	if (!err)
 		err = map_walk(fds->flows6, sizeof(struct flow_key6), sizeof(struct flow),
 			       flow_walk_cb, &w);
-	w.family = 4;
-	w.halfopen = true;
 	if (!err)
-		err = map_walk(fds->halfopen, sizeof(struct flow_key4), sizeof(struct flow),
-			       flow_walk_cb, &w);
-	w.family = 6;
+		err = halfopen_walk(fds->halfopen, 4, cb, ctx);
 	if (!err)
-		err = map_walk(fds->halfopen6, sizeof(struct flow_key6), sizeof(struct flow),
-			       flow_walk_cb, &w);
+		err = halfopen_walk(fds->halfopen6, 6, cb, ctx);
 	return err;
 }
 
@@ -228,8 +223,8 @@ int live_counts_read(const struct xdpct_fds *fds, struct live_counts *lc)
 	/* no kernel count: iterate keys (a race with inserts is possible) */
 	lc->flows = count_map(fds->flows, sizeof(struct flow_key4));
 	lc->flows6 = count_map(fds->flows6, sizeof(struct flow_key6));
-	lc->halfopen = count_map(fds->halfopen, sizeof(struct flow_key4));
-	lc->halfopen6 = count_map(fds->halfopen6, sizeof(struct flow_key6));
+	lc->halfopen = halfopen_count(fds->halfopen, 4);
+	lc->halfopen6 = halfopen_count(fds->halfopen6, 6);
 	return 0;
 }
 
@@ -259,6 +254,145 @@ int gc_add(int gc_fd, __u64 flows, __u64 halfopen)
 	return bpf_map_update_elem(gc_fd, &zero, &ud, BPF_ANY);
 }
 
+/* ---- per-source SYN sketch (bpf/synsketch.h) ---------------------------- */
+
+/* sk_cols - the source's counter in each row (the programs' hashing). */
+static void sk_cols(const struct syn_src_key *k, __u32 seed, __u32 idx[SK_ROWS])
+{
+	__u32 h, h2;
+	int i;
+
+	h = hc_hash(k->addr, k->family == 4 ? 1 : 4, seed ^ 0x5bd1e995u);
+	h2 = hc_fin(h ^ 0x27d4eb2fu) | 1;
+	for (i = 0; i < SK_ROWS; i++)
+		idx[i] = (h + i * h2) & (SK_COLS - 1);
+}
+
+/* sk_read - the sketch of every CPU, and the seed; *ncpu gets their number. */
+static struct syn_sketch *sk_read(int fd, int *ncpu)
+{
+	struct syn_sketch *v;
+	__u32 zero = 0;
+
+	*ncpu = libbpf_num_possible_cpus();
+	if (*ncpu <= 0 || fd < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	v = calloc(*ncpu, sizeof(*v));
+	if (!v)
+		return NULL;
+	if (bpf_map_lookup_elem(fd, &zero, v)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static __u64 sk_estimate(const struct syn_sketch *v, int ncpu, const __u32 idx[SK_ROWS])
+{
+	__u64 est = ~0ull;
+	int i, c;
+
+	for (i = 0; i < SK_ROWS; i++) {
+		__u64 sum = 0;
+
+		for (c = 0; c < ncpu; c++)
+			sum += v[c].cm[i][idx[i]];
+		if (sum < est)
+			est = sum;
+	}
+	return est;
+}
+
+static __u32 sk_seed(const struct xdpct_fds *fds)
+{
+	struct xdpct_bpf__bss bss;
+	__u32 zero = 0;
+
+	if (fds->bss < 0 || bpf_map_lookup_elem(fds->bss, &zero, &bss))
+		return 0;
+	return bss.hc_seed;
+}
+
+static int sk_top(const struct syn_sketch *v, int ncpu, __u32 seed, __u64 since_ns,
+		  struct syn_src_count *top, int max)
+{
+	int n = 0, c, j, i, k;
+
+	for (c = 0; c < ncpu; c++) {
+		for (j = 0; j < SK_CANDS; j++) {
+			const struct syn_cand *cd = &v[c].cand[j];
+			struct syn_src_count e = {};
+			__u32 idx[SK_ROWS];
+
+			if (!cd->family || cd->last_ns < since_ns)
+				continue;
+			memcpy(e.key.addr, cd->addr, sizeof(e.key.addr));
+			e.key.family = cd->family;
+			for (i = 0; i < n && memcmp(&top[i].key, &e.key, sizeof(e.key)); i++)
+				;
+			if (i < n)
+				continue;	/* a candidate on two CPUs */
+			sk_cols(&e.key, seed, idx);
+			e.syns = sk_estimate(v, ncpu, idx);
+			for (i = 0; i < n && top[i].syns >= e.syns; i++)
+				;
+			if (i >= max)
+				continue;
+			for (k = n < max ? n : max - 1; k > i; k--)
+				top[k] = top[k - 1];
+			top[i] = e;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+int syn_src_top(const struct xdpct_fds *fds, __u64 since_ns, struct syn_src_count *top,
+		    int max)
+{
+	struct syn_sketch *v;
+	int ncpu, n;
+
+	v = sk_read(fds->syn_src, &ncpu);
+	if (!v)
+		return -errno;
+	n = sk_top(v, ncpu, sk_seed(fds), since_ns, top, max);
+	free(v);
+	return n;
+}
+
+int syn_src_estimate(const struct xdpct_fds *fds, const struct syn_src_key *key, __u64 *syns)
+{
+	struct syn_sketch *v;
+	__u32 idx[SK_ROWS];
+	int ncpu;
+
+	v = sk_read(fds->syn_src, &ncpu);
+	if (!v)
+		return -errno;
+	sk_cols(key, sk_seed(fds), idx);
+	*syns = sk_estimate(v, ncpu, idx);
+	free(v);
+	return 0;
+}
+
+int events_reader_set(int bss_fd, bool on)
+{
+	struct xdpct_bpf__bss bss;
+	__u32 zero = 0;
+
+	/* read-modify-write of the whole .bss: its other words are set once
+	 * (the seed, the clock offset) or by xdpct_count, none by this race */
+	if (bss_fd < 0)
+		return -EBADF;
+	if (bpf_map_lookup_elem(bss_fd, &zero, &bss))
+		return -errno;
+	bss.ev_reader = on;
+	return bpf_map_update_elem(bss_fd, &zero, &bss, BPF_ANY) ? -errno : 0;
+}
 __u64 stats_malformed(const struct xdpct_stats *s)
 {
 	__u64 n = 0;

@@ -35,9 +35,38 @@ int map_walk(int fd, size_t key_size, size_t val_size, map_cb cb, void *ctx);
 typedef int (*flow_cb)(int family, const void *key, const struct flow *f, bool halfopen,
 		       void *ctx);
 
-/* flows_walk - every flow in the four flow maps. Returns 0 or -errno. */
+/* flows_walk - every flow in the four flow stores. Returns 0 or -errno. */
 int flows_walk(const struct xdpct_fds *fds, flow_cb cb, void *ctx);
 
+/*
+ * The half-open store, a SYN cache in an array (user/syncache.c):
+ * hc_setup sizes and seeds it before load; halfopen_walk gives its live
+ * flows (halfopen = true), halfopen_lookup the one of a canonical key
+ * (0 or -ENOENT), halfopen_count how many are live, halfopen_delete frees
+ * the slot of a key (0 or -errno).
+ */
+struct xdpct_bpf;
+void hc_setup(struct xdpct_bpf *s, __u64 max_halfopen);
+int halfopen_walk(int fd, int family, flow_cb cb, void *ctx);
+int halfopen_lookup(const struct xdpct_fds *fds, int family, const void *key, struct flow *out);
+long long halfopen_count(int fd, int family);
+int halfopen_delete(const struct xdpct_fds *fds, int family, const void *key);
+
+/*
+ * syn_src_top - the sources that sent the most SYNs (the sketch's
+ * candidates active since since_ns, monotonic), their counts estimated from
+ * the sketch summed over CPUs (never below the truth), largest first, up to
+ * max. Returns how many, or -errno. syn_src_estimate: one source's estimate.
+ */
+struct syn_src_count {
+	struct syn_src_key key;
+	__u64 syns;
+};
+int syn_src_top(const struct xdpct_fds *fds, __u64 since_ns, struct syn_src_count *top, int max);
+int syn_src_estimate(const struct xdpct_fds *fds, const struct syn_src_key *key, __u64 *syns);
+
+/* events_reader_set - tell the programs an 'events' reader is (not) there. */
+int events_reader_set(int bss_fd, bool on);
 /* flows_map_fd - the map a flow of family (4, 6) lives in, half-open or not. */
 int flows_map_fd(const struct xdpct_fds *fds, int family, bool halfopen);
 

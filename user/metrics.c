@@ -70,6 +70,9 @@ static struct metrics_src *metrics_src(struct metrics_srv *m, const char *name)
 static bool metrics_same_build(const char *name, const struct xdpct_fds *fds)
 {
 	const int fd[] = { fds->flows, fds->flows6, fds->halfopen, fds->halfopen6 };
+	/* the SYN cache's values are slots around the record */
+	const size_t want[] = { sizeof(struct flow), sizeof(struct flow), sizeof(struct hc_slot4),
+				sizeof(struct hc_slot6) };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fd); i++) {
@@ -79,9 +82,9 @@ static bool metrics_same_build(const char *name, const struct xdpct_fds *fds)
 		if (fd[i] < 0)
 			continue;
 		if (bpf_obj_get_info_by_fd(fd[i], &info, &len) ||
-		    info.value_size != sizeof(struct flow)) {
+		    info.value_size != want[i]) {
 			pr_debug("%s: pins of another xdpct build (record %u bytes, not %zu); "
-				 "left out", name, info.value_size, sizeof(struct flow));
+				 "left out", name, info.value_size, want[i]);
 			return false;
 		}
 	}

@@ -138,29 +138,6 @@ struct src_top {
 	__u64 since;		/* monotonic ns: only sources active since */
 };
 
-static int top_cb(const void *key, const void *val, void *ctx)
-{
-	struct src_top *t = ctx;
-	const struct syn_src_val *v = val;
-	int i, j;
-
-	if (v->last_ns < t->since)
-		return 0;
-	for (i = 0; i < t->n && t->syns[i] >= v->syns; i++)
-		;
-	if (i >= TOP_SOURCES)
-		return 0;
-	for (j = (t->n < TOP_SOURCES ? t->n : TOP_SOURCES - 1); j > i; j--) {
-		t->key[j] = t->key[j - 1];
-		t->syns[j] = t->syns[j - 1];
-	}
-	memcpy(&t->key[i], key, sizeof(struct syn_src_key));
-	t->syns[i] = v->syns;
-	if (t->n < TOP_SOURCES)
-		t->n++;
-	return 0;
-}
-
 void monitor_victim_str(const struct syn_dst_key *k, char *buf, size_t len)
 {
 	char a[64];
@@ -180,9 +157,16 @@ static void print_alert(struct monitor *m, const struct det_event *e)
 	int i;
 
 	monitor_victim_str(&e->victim, victim, sizeof(victim));
-	if (e->type == DET_FLOOD_START)
-		map_walk(m->fds->syn_src, sizeof(struct syn_src_key), sizeof(struct syn_src_val),
-			 top_cb, &top);
+	if (e->type == DET_FLOOD_START) {
+		struct syn_src_count sc[TOP_SOURCES];
+		int n = syn_src_top(m->fds, top.since, sc, TOP_SOURCES);
+
+		for (i = 0; i < n; i++) {
+			top.key[i] = sc[i].key;
+			top.syns[i] = sc[i].syns;
+		}
+		top.n = n > 0 ? n : 0;
+	}
 	if (m->json) {
 		jsonl_alert(m->out, e, m->iface, top.key, top.syns, top.n);
 		return;

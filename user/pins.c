@@ -293,6 +293,41 @@ static int open_pin(const char *dir, enum pin p, int *out)
 	return 0;
 }
 
+/*
+ * map_shape_ok - a pinned map holds the keys and values this build reads.
+ * Pins made by another xdpct version may not: reading them with this
+ * build's sizes would overrun its buffers, so they are refused.
+ */
+static int map_shape_ok(int fd, const char *name, size_t key_size, size_t val_size)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.key_size == key_size && info.value_size == val_size)
+		return 0;
+	err_why("the pinned map '%s' holds %u-byte keys and %u-byte values where this xdpct "
+		"expects %zu and %zu: it was made by another xdpct version (detach with that "
+		"version, or 'xdpct detach' and attach again)", name, info.key_size,
+		info.value_size, key_size, val_size);
+	return -EPROTO;
+}
+
+/* pins_shape_ok - the maps whose records this build decodes have its layout. */
+static int pins_shape_ok(const struct xdpct_fds *fds)
+{
+	int err;
+
+	err = map_shape_ok(fds->flows, "flows", sizeof(struct flow_key4), sizeof(struct flow));
+	if (!err)
+		err = map_shape_ok(fds->flows6, "flows6", sizeof(struct flow_key6),
+				   sizeof(struct flow));
+	if (!err)
+		err = map_shape_ok(fds->stats, "stats", sizeof(__u32), sizeof(struct xdpct_stats));
+	return err;
+}
+
 int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta *meta)
 {
 	char dir[PATH_MAX];
@@ -317,6 +352,11 @@ int ld_open_pinned(const char *ifname, struct xdpct_fds *fds, struct xdpct_meta 
 			fds_close(fds);
 			return err == -ENOENT ? -ENODATA : err;
 		}
+	}
+	err = pins_shape_ok(fds);
+	if (err) {
+		fds_close(fds);
+		return err;
 	}
 	if (meta) {
 		err = meta_read_fd(fds->meta, meta);

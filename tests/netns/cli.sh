@@ -28,6 +28,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A command started with & in a script ignores SIGINT until it installs its
+# own handler: wait until a background verb says it runs (its handlers are in
+# place by then) before signalling it, and never wait for it unbounded.
+# ready FILE PATTERN
+ready() { wait_for 30 grep -q -- "$2" "$1"; }
+# stop_bg PID NAME: SIGINT; after 10 s, SIGKILL and a failure of NAME
+stop_bg() {
+	local i
+	kill -INT "$1" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		fail "$2" "did not stop on SIGINT"
+	fi
+	wait "$1" 2>/dev/null
+}
+
 PORT=8080
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP6_S $PORT >/dev/null
@@ -39,9 +56,9 @@ wait_listen $PORT 2
 wait_listen 8081
 
 in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
-bg_s "$XDPCT" events "$IF_S" --json --state ESTABLISHED --dport $PORT >"$TMP/events" 2>/dev/null
+bg_s "$XDPCT" events "$IF_S" --json --state ESTABLISHED --dport $PORT >"$TMP/events" 2>"$TMP/events.err"
 EV_PID=$BG_PID
-sleep 0.5
+ready "$TMP/events.err" "streaming events" || fail cli_events_filtered "events did not start: $(cat "$TMP/events.err")"
 
 # 41001 held open (ESTABLISHED), 41002 and [v6] 41003 closed (TIME_WAIT),
 # one refused (CLOSE, port 9), 41004 sending 1000 bytes every 50 ms to 8081
@@ -82,13 +99,13 @@ expect_eq cli_show_count_filtered 2 "$(in_s "$XDPCT" show "$IF_S" --count --stat
 expect_eq cli_show_count_json '{"count":2}' "$(in_s "$XDPCT" show "$IF_S" --count --json --state ESTABLISHED)"
 
 # events: only ESTABLISHED to port 8080 (the v4 and v6 ones), nothing else
-kill -INT $EV_PID; wait $EV_PID 2>/dev/null
+stop_bg $EV_PID cli_events_filtered
 got=$(jq -r '"\(.state)/\(.resp_port)/\(.orig_port)"' "$TMP/events" | sort -u | tr '\n' ' ')
 expect_eq cli_events_filtered "ESTABLISHED/8080/41001 ESTABLISHED/8080/41002 ESTABLISHED/8080/41003 " "$got"
 # --limit 2: two events, then it stops by itself
-bg_s timeout 10 "$XDPCT" events "$IF_S" --json --sport 41005 --limit 2 >"$TMP/events2" 2>/dev/null
+bg_s timeout 40 "$XDPCT" events "$IF_S" --json --sport 41005 --limit 2 >"$TMP/events2" 2>"$TMP/events2.err"
 EV_PID=$BG_PID
-sleep 0.5
+ready "$TMP/events2.err" "streaming events"
 in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT send 10 10 --sport 41005 >/dev/null
 wait $EV_PID; rc=$?
 expect_eq cli_events_limit "0 2 41005" "$rc $(grep -c '' "$TMP/events2") $(jq -r .orig_port "$TMP/events2" | sort -u)"
@@ -148,19 +165,19 @@ kill $STREAM_PID 2>/dev/null
 
 # --- run with a filter: each snapshot lists only ESTABLISHED flows ---------
 # top stops (exit 0, one line) when xdpct is detached under it
-bg_s timeout 10 "$XDPCT" top "$IF_S" </dev/null >/dev/null 2>"$TMP/top3.err"
+bg_s timeout 40 "$XDPCT" top "$IF_S" </dev/null >"$TMP/top3.out" 2>"$TMP/top3.err"
 TOP_PID=$BG_PID
-sleep 1
+ready "$TMP/top3.out" "^xdpct top "
 in_s "$XDPCT" detach "$IF_S" >/dev/null 2>&1
 wait $TOP_PID; rc=$?
 if [ $rc -eq 0 ] && grep -q 'detached' "$TMP/top3.err"; then ok cli_top_detached
 else fail cli_top_detached "exit $rc: $(cat "$TMP/top3.err")"; fi
-bg_s "$XDPCT" run "$IF_S" --interval 1 --json --state ESTABLISHED >"$TMP/run" 2>/dev/null
+bg_s "$XDPCT" run "$IF_S" --interval 1 --json --state ESTABLISHED >"$TMP/run" 2>"$TMP/run.err"
 RUN_PID=$BG_PID
-wait_for 5 test -e /sys/fs/bpf/xdpct/$IF_S/flows
+ready "$TMP/run.err" "tracking" || fail cli_run_filtered "run did not start: $(cat "$TMP/run.err")"
 bg_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT send 10 10 --hold 30 --sport 41011 >/dev/null
 in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT send 10 10 --sport 41012 >/dev/null
 sleep 2.5
-kill -INT $RUN_PID; wait $RUN_PID 2>/dev/null
+stop_bg $RUN_PID cli_run_filtered
 got=$(jq -r 'select(.event == null) | "\(.state)/\(.orig_port)"' "$TMP/run" | sort -u | tr '\n' ' ')
 expect_eq cli_run_filtered "ESTABLISHED/41011 " "$got"

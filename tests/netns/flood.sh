@@ -13,7 +13,7 @@ set -u
 
 TESTS="flood_alert_within_2s flood_victim_named flood_state_in_stats flood_syn_count_exact
 flood_established_survive flood_established_bytes_intact flood_no_established_eviction
-flood_end_event forged_handshakes_evict_nothing flash_crowd_no_alert normal_minute_no_alert stats_samples_without_detector
+flood_end_event flood_halfopen_listed flood_halfopen_bpftool_btf forged_handshakes_evict_nothing flash_crowd_no_alert normal_minute_no_alert stats_samples_without_detector
 one_detector_publishes"
 need_root $TESTS || exit 0
 lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
@@ -73,6 +73,16 @@ if [ "$ev1" -eq "$ev0" ] && [ "$evh" -gt 0 ]; then
 else
 	fail flood_no_established_eviction "established evicted $((ev1 - ev0)), half-open $evh"
 fi
+
+# the SYN cache after the flood: full, every live slot listed as map "halfopen",
+# and bpftool names its fields from BTF (flow.h's struct hc_slot4)
+st=$(stats_json)
+listed=$(show_json | jq -r 'select(.map == "halfopen") | .state' | sort | uniq -c | xargs)
+expect_eq flood_halfopen_listed "$(jq .half_open <<<"$st") SYN_SENT|1000" "$listed|$(jq .half_open <<<"$st")"
+dump=$(in_s bpftool map dump pinned /sys/fs/bpf/xdpct/$IF_S/halfopen -j 2>/dev/null |
+	jq -c '[([.[] | select(.formatted.value.gen % 2 == 1)] | length),
+		(.[0].formatted.value | has("key") and has("flow") and (.flow.dir[0] | has("isn")))]')
+expect_eq flood_halfopen_bpftool_btf "[1000,true]" "$dump"
 
 wait_for 8 grep -q syn_flood_end "$OUT"
 end=$(jq -c 'select(.event == "syn_flood_end")' "$OUT" | head -1)

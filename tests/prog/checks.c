@@ -60,8 +60,8 @@ int flow_find(const struct xdpct_fds *fds, int family, const void *key, struct f
 	      int *where)
 {
 	int fl = family == 4 ? fds->flows : fds->flows6;
-	int ho = family == 4 ? fds->halfopen : fds->halfopen6;
 	struct flow tmp;
+	int err;
 
 	*where = IN_NONE;
 	memset(f, 0, sizeof(*f));
@@ -69,12 +69,13 @@ int flow_find(const struct xdpct_fds *fds, int family, const void *key, struct f
 		*where |= IN_FLOWS;
 	else if (errno != ENOENT)
 		return -errno;
-	if (!bpf_map_lookup_elem(ho, key, &tmp)) {
+	err = halfopen_lookup(fds, family, key, &tmp);
+	if (!err) {
 		if (!*where)
 			*f = tmp;
 		*where |= IN_HALFOPEN;
-	} else if (errno != ENOENT) {
-		return -errno;
+	} else if (err != -ENOENT) {
+		return err;
 	}
 	return 0;
 }
@@ -119,8 +120,14 @@ int want_where(struct tctx *t, int got, int want)
 int map_count(int fd, size_t key_size)
 {
 	__u8 key[64], next[64];
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
 	void *prev = NULL;
 	int n = 0;
+
+	/* the half-open store is a SYN cache in an array: its live slots */
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_ARRAY)
+		return (int)halfopen_count(fd, info.value_size == sizeof(struct hc_slot4) ? 4 : 6);
 
 	while (!bpf_map_get_next_key(fd, prev, next)) {
 		memcpy(key, next, key_size);
@@ -277,6 +284,7 @@ static const struct {
 	SF(syn_pkts), SF(synack_pkts), SF(syn_retransmits), SF(synack_retransmits),
 	SF(handshakes_completed), SF(rst_pkts), SF(fin_pkts), SF(invalid_pkts),
 	SF(events_sent), SF(events_dropped), SF(insert_failed), SF(tcp_bad_csum),
+	SF(halfopen_evicted), SF(halfopen_races),
 };
 #undef SF
 _Static_assert(sizeof(struct xdpct_stats) ==

@@ -43,6 +43,7 @@ int prog_load(struct tctx *t, bool replay)
 	if (err)
 		return err;
 	t->replay = replay;
+	t->ld.skel->bss->ev_reader = 1;	/* events are checked: a reader is there */
 	t->xdp_fd = bpf_program__fd(t->ld.skel->progs.xdpct_xdp);
 	t->tc_fd = replay ? -1 : bpf_program__fd(t->ld.skel->progs.xdpct_tc);
 	return 0;

@@ -23,6 +23,7 @@
 #include "flow.h"
 #include "tcp_fsm.h"
 #include "ct_track.h"
+#include "flow_life.h"
 
 #define SEC		1000000000ull
 #define STEP_NS		1000000ull	/* time between two segments of a trace */
@@ -37,18 +38,7 @@
 #define NOWS	CT_WSCALE_NONE
 
 /* nf_conntrack's default timeouts; NONE takes the SYN_SENT value */
-static const volatile __u64 timeouts[CT_STATE_COUNT] = {
-	[CT_STATE_NONE]		= 120 * SEC,
-	[CT_STATE_SYN_SENT]	= 120 * SEC,
-	[CT_STATE_SYN_RECV]	= 60 * SEC,
-	[CT_STATE_ESTABLISHED]	= 432000 * SEC,
-	[CT_STATE_FIN_WAIT]	= 120 * SEC,
-	[CT_STATE_CLOSE_WAIT]	= 60 * SEC,
-	[CT_STATE_LAST_ACK]	= 30 * SEC,
-	[CT_STATE_TIME_WAIT]	= 120 * SEC,
-	[CT_STATE_CLOSE]	= 10 * SEC,
-	[CT_STATE_SYN_SENT2]	= 120 * SEC,
-};
+static const volatile __u64 timeouts[CT_STATE_COUNT] = CT_TIMEOUTS_DEFAULT;
 
 /* The two hosts of a trace; the client is canonical side 0 unless swapped. */
 enum host { CLI = 0, SRV = 1 };
@@ -98,17 +88,17 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 			return &t->res;
 		}
 	}
-	if (t->live && ((t->f.expires_ns && t->now >= t->f.expires_ns) ||
-			ct_is_reopen(t->f.ctl & CT_CTL_STATE_MASK, cls)))
+	/* the lifecycle decisions of track_slow (flow_life.h) */
+	if (t->live && fl_over(&t->f, cls, t->now))
 		t->live = false;
 	if (!t->live) {
-		ct_flow_init(&t->f, side, cls);
+		fl_start(&t->f, side, cls);
 		t->live = true;
 		t->in_flows = false;
 	}
 	t->dir = ct_flow_dir(t->f.ctl, side);
 	ct_track(&t->f, &p, t->dir, t->hook[host], t->now, timeouts, &t->res);
-	if (!t->in_flows && ct_wants_flows(&t->f, t->res.ctl))
+	if (!t->in_flows && fl_promote(&t->f, t->res.ctl))
 		t->in_flows = true;
 	return &t->res;
 }
