@@ -121,6 +121,9 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 		}
 	}
 	if (!f) {
+		/* a segment the host drops (tcp_v4_rcv: bad checksum) starts nothing */
+		if (pi->seg.csum_bad)
+			return 0;
 		s = hc_claim(&ref, key, st, side, cls, now, &gen);
 		if (!s)
 			return 0;

@@ -255,6 +255,8 @@ static __always_inline void xdpct_account(struct xdpct_stats *st, int ret, struc
 	}
 	st->tcp++;
 	pi->seg.segs = segs ? segs : 1;
+	/* the fast path checks it: a segment through the other direction's hook is forged */
+	pi->seg.hook = fl_hook(replay_mode || mirror_mode, egress);
 	if (pi->family == 4)
 		track(pi, st, &flows, &k, flow_key4_make(&k.v4, pi), egress, 0);
 	else

@@ -157,6 +157,44 @@ static int t_forged_one_hook(struct tctx *t)
 	return 0;
 }
 
+/*
+ * Forged local data on the fast path (issue 10.5): a real handshake (SYN and
+ * ACK in at XDP, SYN-ACK out at TC), then in-order data "from" the local
+ * server arriving at XDP. The host never sent it (its own segments leave
+ * through TC, and tcp_v4_rcv takes a segment addressed to a peer only as
+ * that peer's): it takes the slow path, raises ONE_HOOK_BOTH_WAYS and adds
+ * no byte to what the server sent.
+ */
+static int t_forged_local_data_fast_path(struct tctx *t)
+{
+	const __u32 x = V_X, y = V_Y;
+	__u8 buf[FRAME_MAX];
+	struct pkt_spec s;
+	struct conv cv;
+	struct flow f;
+	int where;
+
+	conv_v4(&cv);
+	conv_spec(&cv, CLI, SYN, x, 0, 0, &s);
+	TRY(xdp_send(t, 0, buf, pkt_build(&s, buf, sizeof(buf))));
+	conv_spec(&cv, SRV, SYN | ACK, y, x + 1, 0, &s);
+	TRY(tc_send(t, buf, pkt_build(&s, buf, sizeof(buf))));
+	conv_spec(&cv, CLI, ACK, x + 1, y + 1, 0, &s);
+	TRY(xdp_send(t, 0, buf, pkt_build(&s, buf, sizeof(buf))));
+	/* the server's real data, out through TC: counted on the fast path */
+	conv_spec(&cv, SRV, ACK, y + 1, x + 1, 100, &s);
+	TRY(tc_send(t, buf, pkt_build(&s, buf, sizeof(buf))));
+	/* the same side's next bytes, forged, in through XDP */
+	conv_spec(&cv, SRV, ACK, y + 101, x + 1, 100, &s);
+	TRY(xdp_send(t, 0, buf, pkt_build(&s, buf, sizeof(buf))));
+	TRY(conv_flow(t, &cv, &f, &where, NULL));
+	TRY(want_where(t, where, IN_FLOWS));
+	EQ("state", f.ctl & CT_CTL_STATE_MASK, CT_STATE_ESTABLISHED);
+	EQ("resp bytes (the forged 100 not counted)", f.dir[1].bytes, 100);
+	EQ("anomalies", f.anomalies, CT_ANOM_ONE_HOOK_BOTH_WAYS);
+	return 0;
+}
+
 /* A server's handshake: SYN and ACK in at XDP, SYN-ACK out at TC. */
 static int t_tc_xdp_one_flow(struct tctx *t)
 {
@@ -286,6 +324,8 @@ static const struct prog_test tests[] = {
 	{ "TC and XDP halves of one handshake share one flow record", t_tc_xdp_one_flow, true },
 	{ "one host forging both sides through XDP: tracked, but no established slot, "
 	  "no handshake counted, no ISN taken", t_forged_one_hook, true },
+	{ "forged local data in at XDP on an established flow: slow path, "
+	  "ONE_HOOK_BOTH_WAYS, no byte counted", t_forged_local_data_fast_path, true },
 	{ "canonical key: side 0 is the numerically lower endpoint (flow.h)",
 	  t_canonical_numeric },
 };
