@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "export.h"
 #include "filter.h"
 #include "isn.h"
 #include "jsonl.h"
@@ -86,6 +87,8 @@ int show_flows(const struct xdpct_fds *fds, bool all, bool json, const char *tag
 			filter_apply(flt, &fv);
 		if (flt && flt->count)
 			filter_print_count(stdout, fv.n, json, tag);
+		else if (xport.format == XPORT_FMT_ZEEK)
+			xport_show_write(&fv);	/* the conn.log rows, one header */
 		else if (json)
 			jsonl_flows(stdout, &fv, tag);
 		else

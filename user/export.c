@@ -160,26 +160,15 @@ void xport_show_end(void)
 		connlog_footer(&xport_show_cl);
 }
 
-int xport_show_flows(const struct xdpct_fds *fds, bool all)
+void xport_show_write(const struct flow_vec *fv)
 {
-	struct flow_vec fv = {};
-	__u64 now = mono_ns();
 	size_t i;
-	int err;
 
-	err = collect_flows(fds, all, (__s64)(real_ns() - now), now, &fv);
-	if (!err)
-		err = isn_mark_flows(fds->host_isn, &fv);
-	if (!err) {
-		flow_vec_sort(&fv);
-		if (!xport_show_open)
-			connlog_header(&xport_show_cl);
-		xport_show_open = true;
-		for (i = 0; i < fv.n; i++)
-			connlog_write(&xport_show_cl, &fv.v[i]);
-	}
-	flow_vec_free(&fv);
-	return err;
+	if (!xport_show_open)
+		connlog_header(&xport_show_cl);
+	xport_show_open = true;
+	for (i = 0; i < fv->n; i++)
+		connlog_write(&xport_show_cl, &fv->v[i]);
 }
 
 /* ---- run and export: the live loop ------------------------------------ */

@@ -34,9 +34,9 @@ extern const struct argp xport_replay_argp;	/* --format, --ipfix */
 extern const struct argp xport_run_argp;	/* --ipfix, --metrics, timeouts */
 extern const struct argp xport_stats_argp;	/* --prometheus */
 
-/* show --format zeek: the header, one instance's flows (0 or -errno), #close. */
+/* show --format zeek: begin, the rows of each instance's shown flows (the header once), #close. */
 void xport_show_begin(void);
-int xport_show_flows(const struct xdpct_fds *fds, bool all);
+void xport_show_write(const struct flow_vec *fv);
 void xport_show_end(void);
 /* xport_replay - replay's flows to conn.log (--format zeek) and IPFIX.
  * Returns 0, or -errno (printed). *printed: stdout got the flows. */

@@ -225,8 +225,6 @@ static int show_one(const char *name, const char *tag, const struct xdpct_fds *f
 {
 	int err;
 
-	if (xport.format == XPORT_FMT_ZEEK)
-		return xport_show_flows(fds, a->all);
 	if (a->hosts)
 		return print_hosts(stdout, fds->host_isn, a->common.json, tag,
 				   (__s64)(real_ns() - mono_ns()));

@@ -69,6 +69,10 @@ want=$(show_json | jq -r '"\(.orig_port) \(.orig_pkts) \(.resp_pkts)"' | sort)
 zeek=$(in_s "$XDPCT" show "$IF_S" --format zeek 2>/dev/null)
 expect_eq live_show_zeek "$(echo $(show_json | jq -r .orig_port | sort)) 1 1" \
 	"$(echo $(grep -v '^#' <<<"$zeek" | cut -f4 | sort)) $(grep -c '^#fields' <<<"$zeek") $(grep -c '^#close' <<<"$zeek")"
+# the filters apply to the conn.log rows too (show_flows: one path for all formats)
+zeek=$(in_s "$XDPCT" show "$IF_S" --format zeek --sport 42010 2>/dev/null)
+expect_eq live_show_zeek_filtered "42010 1" \
+	"$(echo $(grep -v '^#' <<<"$zeek" | cut -f4)) $(grep -c '^#fields' <<<"$zeek")"
 # records on the wire before run stops (flushed at its exit they would be
 # reason 4, forced end)
 records() {
