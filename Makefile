@@ -185,7 +185,7 @@ demo: deps
 bench:
 	$(Q)./tests/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory xdpct $(GEN) $(OUTPUT)/xdp_pass.bpf.o
-	$(Q)$(MAKE) --no-print-directory -C bench
+	$(Q)$(MAKE) --no-print-directory -C bench LDLIBS="$(LDLIBS)"
 	$(Q)./bench/run.sh
 
 clean:
