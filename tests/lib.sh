@@ -164,3 +164,21 @@ our_tc() {
 # flow_json PROTO-FILTER: the show --json lines matching a jq filter.
 show_json() { in_s "$XDPCT" show "$IF_S" --json 2>/dev/null; }
 stats_json() { in_s "$XDPCT" stats "$IF_S" --json 2>/dev/null; }
+
+# lab_with_tools TOOL...: the tests in $TESTS need root, these commands and
+# a lab whose server namespace has loopback up (collectors listen there);
+# skips or fails them all and exits otherwise. Sets TMP, removed on exit.
+lab_with_tools() {
+	local t n
+	need_root $TESTS || exit 0
+	for t in "$@"; do
+		if ! command -v "$t" >/dev/null; then
+			for n in $TESTS; do skip "$n" "$t is not installed (tests/deps.sh)"; done
+			exit 0
+		fi
+	done
+	lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
+	TMP=$(mktemp -d)
+	trap 'lab_cleanup; rm -rf "$TMP"' EXIT
+	ip -n "$NS_S" link set lo up
+}

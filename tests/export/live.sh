@@ -11,17 +11,7 @@ set -u
 
 TESTS="live_run_metrics live_show_zeek live_ipfix_while_running live_ipfix_packets live_end_reason
 live_connlog_lines live_connlog_sighup live_export_needs_sink"
-need_root $TESTS || exit 0
-for t in nfcapd nfdump curl tcpdump tshark; do
-	if ! command -v $t >/dev/null; then
-		for n in $TESTS; do skip "$n" "$t is not installed (tests/deps.sh)"; done
-		exit 0
-	fi
-done
-lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
-TMP=$(mktemp -d)
-trap 'lab_cleanup; rm -rf "$TMP"' EXIT
-ip -n "$NS_S" link set lo up
+lab_with_tools nfcapd nfdump curl tcpdump tshark
 
 PORT=8080
 P1=$((20000 + LAB_ID % 20000))

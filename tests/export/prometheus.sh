@@ -11,17 +11,7 @@ TESTS="prom_promtool_http prom_404_other_path prom_404_post prom_request_bounded
 prom_server_handshakes prom_rtt_histogram prom_flows_gauge prom_textfile_promtool
 prom_textfile_atomic prom_stats_promtool prom_stats_handshakes prom_anomaly_counted
 prom_not_attached"
-need_root $TESTS || exit 0
-for t in prometheus promtool curl; do
-	if ! command -v $t >/dev/null; then
-		for n in $TESTS; do skip "$n" "$t is not installed (tests/deps.sh)"; done
-		exit 0
-	fi
-done
-lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
-TMP=$(mktemp -d)
-trap 'lab_cleanup; rm -rf "$TMP"' EXIT
-ip -n "$NS_S" link set lo up
+lab_with_tools prometheus promtool curl
 
 PORT=8080
 MPORT=$((20000 + LAB_ID % 20000))

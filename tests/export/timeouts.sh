@@ -11,17 +11,7 @@ set -u
 
 TESTS="timeout_active_records timeout_active_sum timeout_idle_records timeout_evicted
 timeout_templates_resent timeout_burst_delivered"
-need_root $TESTS || exit 0
-for t in tcpdump tshark; do
-	if ! command -v $t >/dev/null; then
-		for n in $TESTS; do skip "$n" "$t is not installed (tests/deps.sh)"; done
-		exit 0
-	fi
-done
-lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
-TMP=$(mktemp -d)
-trap 'lab_cleanup; rm -rf "$TMP"' EXIT
-ip -n "$NS_S" link set lo up
+lab_with_tools tcpdump tshark
 
 PORT=8080
 P1=$((20000 + LAB_ID % 20000))
