@@ -7,8 +7,15 @@
 #ifndef XDPCT_LIVECOUNT_H
 #define XDPCT_LIVECOUNT_H
 
-/* Live SYN-cache slots, HC_COUNT_STEP a callback (bpf_loop runs at most 2^23). */
+/* Live SYN-cache ways, HC_COUNT_STEP buckets a callback (bpf_loop runs at
+ * most 2^23): each bucket's index alone says which of its ways are live. */
 #define HC_COUNT_STEP 16
+
+static __always_inline __s64 hc_live_ways(const struct hc_tag *t)
+{
+	return (t[0].gen & HC_LIVE) + (t[1].gen & HC_LIVE) + (t[2].gen & HC_LIVE) +
+	       (t[3].gen & HC_LIVE);
+}
 
 static long hc_count4(__u32 i, void *ctx)
 {
@@ -17,11 +24,11 @@ static long hc_count4(__u32 i, void *ctx)
 
 	for (j = 0; j < HC_COUNT_STEP; j++) {
 		__u32 idx = i * HC_COUNT_STEP + j;
-		struct hc_slot4 *s = bpf_map_lookup_elem(&halfopen, &idx);
+		struct hc_bucket4 *b = bpf_map_lookup_elem(&halfopen, &idx);
 
-		if (!s)
+		if (!b)
 			return 1;
-		*n += s->gen & HC_LIVE;
+		*n += hc_live_ways(b->tag);
 	}
 	return 0;
 }
@@ -33,11 +40,11 @@ static long hc_count6(__u32 i, void *ctx)
 
 	for (j = 0; j < HC_COUNT_STEP; j++) {
 		__u32 idx = i * HC_COUNT_STEP + j;
-		struct hc_slot6 *s = bpf_map_lookup_elem(&halfopen6, &idx);
+		struct hc_bucket6 *b = bpf_map_lookup_elem(&halfopen6, &idx);
 
-		if (!s)
+		if (!b)
 			return 1;
-		*n += s->gen & HC_LIVE;
+		*n += hc_live_ways(b->tag);
 	}
 	return 0;
 }
@@ -50,8 +57,8 @@ int xdpct_count(void *ctx)
 
 	live_counts.flows = bpf_map_sum_elem_count((const struct bpf_map *)&flows);
 	live_counts.flows6 = bpf_map_sum_elem_count((const struct bpf_map *)&flows6);
-	bpf_loop(hc_buckets4 * HC_WAYS / HC_COUNT_STEP + 1, hc_count4, &n4, 0);
-	bpf_loop(hc_buckets6 * HC_WAYS / HC_COUNT_STEP + 1, hc_count6, &n6, 0);
+	bpf_loop(hc_buckets4 / HC_COUNT_STEP + 1, hc_count4, &n4, 0);
+	bpf_loop(hc_buckets6 / HC_COUNT_STEP + 1, hc_count6, &n6, 0);
 	live_counts.halfopen = n4;
 	live_counts.halfopen6 = n6;
 	return 0;

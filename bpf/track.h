@@ -103,7 +103,7 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 		emit_event_g(f, pi, &res, CT_EV_END | how, now);
 		st->flows_reopened++;
 		if (s) {
-			if (hc_restart(s, &gen, side, cls)) {
+			if (hc_restart(&ref, s, &gen, side, cls)) {
 				st->halfopen_races++;
 				return 0;
 			}
@@ -147,19 +147,19 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 
 	if (!s)
 		return 0;
-	if (READ_ONCE(s->gen) != gen) {
+	if (hc_gen(&ref) != gen) {
 		/* another CPU took the slot while this segment was applied */
 		st->halfopen_races++;
 		return 0;
 	}
-	s->exp = f->expires_ns;
+	hc_touch(&ref, f->expires_ns);
 	if (fl_promote(f, res.ctl)) {
 		/* NOEXIST: if the other hook promoted it a moment ago, its
 		 * copy stands and this one is not counted twice */
 		int err = bpf_map_update_elem(flows_map, key, f, BPF_NOEXIST);
 
 		if (!err || err == -EEXIST_) {
-			if (hc_free(s, gen))
+			if (hc_free(&ref, gen))
 				st->halfopen_deleted++;
 			if (!err)
 				st->flows_promoted++;
@@ -229,10 +229,10 @@ static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, v
 		  fl_hook(replay_mode || mirror_mode, egress)) &&
 	    ct_track_fast(&s->flow, &pi->seg, ct_flow_dir(s->flow.ctl, side), now_coarse(),
 			  timeout_ns[CT_STATE_ESTABLISHED])) {
-		if (unlikely(READ_ONCE(s->gen) != gen))
+		if (unlikely(hc_gen(&ref) != gen))
 			st->halfopen_races++;
 		else
-			s->exp = s->flow.expires_ns;
+			hc_touch(&ref, s->flow.expires_ns);
 		return;
 	}
 slow:

@@ -273,35 +273,53 @@ struct xdpct_stats {
 
 /*
  * The half-open store (pins "halfopen", "halfopen6"): a set-associative SYN
- * cache in an ARRAY map, HC_WAYS slots per bucket, the bucket chosen by a
- * seeded hash of the canonical key (hc_hash, seed in the programs' .bss,
- * set by the loader). A new flow takes a free slot of its bucket or
- * overwrites the one closest to expiry (counted in halfopen_evicted), so a
- * flood writes a bounded amount of memory per packet and never touches the
- * established maps. Flow at the same offset in both families' slots.
+ * cache in an ARRAY map of buckets, the bucket chosen by a seeded hash of
+ * the canonical key (hc_hash, seed in the programs' .bss, set by the
+ * loader). A new flow takes a free way of its bucket or overwrites the one
+ * closest to expiry (counted in halfopen_evicted), so a flood writes a
+ * bounded amount of memory per packet and never touches the established
+ * maps.
+ *
+ * A bucket is a 64-byte index of its HC_WAYS ways (gen, hash, expiry) and
+ * then the ways' records. A lookup and the victim choice read the index
+ * only: one cache line, where HC_WAYS separate slots were HC_WAYS lines
+ * (and as many TLB entries) in a map of several MB; only a hash match reads
+ * a record. The maps are BPF_F_MMAPABLE, whose values start on a page, and
+ * both bucket sizes are multiples of 64, so every index is one aligned line
+ * (a plain ARRAY's values start 56 bytes into a line on 6.18). The record
+ * holds the flow first, at the same offset in both families.
  */
 #define HC_WAYS		4
-#define HC_LIVE		1u	/* gen: the slot holds a flow */
-#define HC_BUSY		2u	/* gen: a CPU is (re)writing the slot */
+#define HC_LIVE		1u	/* gen: the way holds a flow */
+#define HC_BUSY		2u	/* gen: a CPU is (re)writing the way */
 #define HC_GEN_STEP	4u	/* gen: generation, bumped by every claim and free */
 
-struct hc_slot4 {
+struct hc_tag {
 	__u32 gen;		/* HC_LIVE | HC_BUSY | generation, changed by CAS */
-	__u32 hash;		/* hc_hash of key */
-	__u64 exp;		/* flow.expires_ns as last written: the victim choice
-				 * reads gen, hash and exp from one cache line */
+	__u32 hash;		/* hc_hash of the way's key */
+	__u64 exp;		/* flow.expires_ns as last written: the victim choice */
+};
+
+struct hc_slot4 {
 	struct flow flow;
 	struct flow_key4 key;
 	__u32 pad;
 };
 
 struct hc_slot6 {
-	__u32 gen;
-	__u32 hash;
-	__u64 exp;
 	struct flow flow;
 	struct flow_key6 key;
-	__u32 pad;
+	__u32 pad[3];		/* 192 bytes: the bucket stays a multiple of 64 */
+};
+
+struct hc_bucket4 {		/* 704 bytes: 11 cache lines */
+	struct hc_tag tag[HC_WAYS];
+	struct hc_slot4 slot[HC_WAYS];
+};
+
+struct hc_bucket6 {		/* 832 bytes: 13 cache lines */
+	struct hc_tag tag[HC_WAYS];
+	struct hc_slot6 slot[HC_WAYS];
 };
 
 /* hc_mix - one round of a multiply-rotate hash (murmur3's body). */
@@ -339,10 +357,10 @@ static inline __u32 hc_hash(const __u32 *w, int nwords, __u32 seed)
 	return hc_fin(h ^ (__u32)(nwords * 4));
 }
 
-/* hc_bucket - the first slot of hash's bucket among nbuckets (no division). */
+/* hc_bucket - hash's bucket among nbuckets (no division). */
 static inline __u32 hc_bucket(__u32 hash, __u32 nbuckets)
 {
-	return (__u32)(((__u64)hash * nbuckets) >> 32) * HC_WAYS;
+	return (__u32)(((__u64)hash * nbuckets) >> 32);
 }
 
 /*

@@ -70,9 +70,9 @@ static struct metrics_src *metrics_src(struct metrics_srv *m, const char *name)
 static bool metrics_same_build(const char *name, const struct xdpct_fds *fds)
 {
 	const int fd[] = { fds->flows, fds->flows6, fds->halfopen, fds->halfopen6 };
-	/* the SYN cache's values are slots around the record */
-	const size_t want[] = { sizeof(struct flow), sizeof(struct flow), sizeof(struct hc_slot4),
-				sizeof(struct hc_slot6) };
+	/* the SYN cache's values are buckets of records */
+	const size_t want[] = { sizeof(struct flow), sizeof(struct flow), sizeof(struct hc_bucket4),
+				sizeof(struct hc_bucket6) };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fd); i++) {

@@ -127,7 +127,7 @@ int map_count(int fd, size_t key_size)
 
 	/* the half-open store is a SYN cache in an array: its live slots */
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_ARRAY)
-		return (int)halfopen_count(fd, info.value_size == sizeof(struct hc_slot4) ? 4 : 6);
+		return (int)halfopen_count(fd, info.value_size == sizeof(struct hc_bucket4) ? 4 : 6);
 
 	while (!bpf_map_get_next_key(fd, prev, next)) {
 		memcpy(key, next, key_size);
