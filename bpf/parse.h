@@ -25,8 +25,8 @@
 #define VLAN_MAX_TAGS		3
 #endif
 /* Linux walks any number of extension headers; beyond this many (the
- * verifier's budget for the inlined parser), a frame is counted as
- * ipv6_ext_too_deep. */
+ * verifier's budget for the inlined parser), parse_frame says
+ * ipv6_ext_too_deep, and the XDP hook walks on (ipv6_ext.h). */
 #ifndef IPV6_EXT_MAX_CHAIN
 #define IPV6_EXT_MAX_CHAIN	6
 #endif
@@ -117,7 +117,9 @@ struct pkt_info {
 	__u16 opt_off;
 	__u16 ip_opt_off;	/* IPv4 options the hook checks (ip_options_compile) */
 	__u8 ip_opt_len;
+	__u8 ip6_ext;		/* IPv6: a hop-by-hop or destination header for the hook */
 	__u16 l4_off;		/* TCP header offset */
+	__u16 l3_off;		/* IPv6 header offset, when ip6_ext or the chain is too deep */
 	__u32 l4_len;		/* TCP header + payload bytes (for its checksum) */
 	struct ct_pkt seg;
 };
@@ -312,8 +314,9 @@ static __always_inline int ipv6_rt_dropped(const struct ipv6_rt_hdr_ *rh)
  * host does: hop-by-hop only first (ipv6_rcv parses it there; later, next
  * header 0 has no handler: dropped), routing headers by ipv6_rt_dropped, AH
  * dropped (xfrm finds no SA: xdpct cannot know one; README). The options
- * inside hop-by-hop and destination headers are not checked (README's
- * known limits). Returns as parse_ipv4.
+ * inside hop-by-hop and destination headers are the hook's to check
+ * (pi->ip6_ext, ipv6_ext.h), and so is a chain longer than this walk; both
+ * are rare, so the fast path pays only for the flag. Returns as parse_ipv4.
  */
 static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u32 l3_len,
 				      struct pkt_info *pi, __u32 *l4_len)
@@ -332,6 +335,7 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 		plen = l3_len - sizeof(*ip6);	/* BIG TCP on TC egress */
 	if (unlikely(plen + sizeof(*ip6) > l3_len))
 		return MALFORMED(MAL_IPV6_BAD_LENGTH);
+	pi->seg.ip_len = plen + sizeof(*ip6);
 	nh = ip6->nexthdr;
 	c->pos = ip6 + 1;
 	for (i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {
@@ -359,7 +363,11 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 			if (unlikely(nh == IPPROTO_HOPOPTS_ && i > 0))
 				return MALFORMED(MAL_IPV6_HBH_NOT_FIRST);
-			if (nh == IPPROTO_ROUTING_) {
+			if (nh != IPPROTO_ROUTING_) {
+				/* ip6_parse_tlv's options: the hook's */
+				pi->ip6_ext = 1;
+				pi->l3_off = (void *)ip6 - c->data;
+			} else {
 				struct ipv6_rt_hdr_ *rh = c->pos;
 
 				if (unlikely((void *)(rh + 1) > data_end))
@@ -384,15 +392,16 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 	if (nh == IPPROTO_HOPOPTS_ && i > 0)
 		return MALFORMED(MAL_IPV6_HBH_NOT_FIRST);
 	if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ ||
-	    nh == IPPROTO_AH_ || nh == IPPROTO_FRAGMENT_)
+	    nh == IPPROTO_AH_ || nh == IPPROTO_FRAGMENT_) {
+		pi->l3_off = (void *)ip6 - c->data;
 		return MALFORMED(MAL_IPV6_EXT_TOO_DEEP);
+	}
 	if (nh != IPPROTO_TCP_)
 		return PARSE_NON_TCP;
 	pi->family = 6;
 	__builtin_memcpy(pi->saddr, &ip6->saddr, 16);
 	__builtin_memcpy(pi->daddr, &ip6->daddr, 16);
 	*l4_len = plen - ext;
-	pi->seg.ip_len = plen + sizeof(*ip6);
 	return PARSE_TCP;
 }
 
@@ -588,6 +597,7 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 	pi->opt_len = 0;
 	pi->opt_off = 0;
 	pi->ip_opt_len = 0;
+	pi->ip6_ext = 0;
 	pi->ip_opt_off = 0;
 
 	ret = parse_eth(&c, data_end, &proto);
