@@ -512,11 +512,13 @@ struct tcp_opts {
 };
 
 /*
- * tcp_opts_wscale_walk - the window scale option in o, or CT_WSCALE_NONE.
- * As tcp_parse_options, the last one counts (each overwrites snd_wscale).
- * off only grows, so the verifier sees at most TCP_OPT_MAX_LEN loop states.
+ * tcp_opts_walk - the window scale option in o, or CT_WSCALE_NONE; *ts (if
+ * not NULL) says whether a timestamp option was there. As
+ * tcp_parse_options, the last window scale counts (each overwrites
+ * snd_wscale). off only grows, so the verifier sees at most
+ * TCP_OPT_MAX_LEN loop states.
  */
-static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
+static __always_inline __u8 tcp_opts_walk(const struct tcp_opts *o, __u8 *ts)
 {
 	__u32 off = 0, len = o->len;
 	__u8 ws = CT_WSCALE_NONE;
@@ -537,9 +539,16 @@ static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
 			break;
 		if (kind == 3 && olen == 3)
 			ws = o->b[(off + 2) & 63];
+		if (ts && kind == 8 && olen == 10)
+			*ts = 1;
 		off += olen;
 	}
 	return ws;
+}
+
+static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
+{
+	return tcp_opts_walk(o, NULL);
 }
 
 /*
@@ -570,6 +579,7 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 	pi->seg.len = l4_len - hlen;
 	pi->seg.wscale = CT_WSCALE_NONE;
 	pi->seg.csum_bad = 0;
+	pi->seg.ts = 0;
 	pi->l4_off = (void *)th - c->data;
 	pi->l4_len = l4_len;
 	if ((flags & TCP_FL_SYN) && hlen > sizeof(*th)) {

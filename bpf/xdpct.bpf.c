@@ -337,7 +337,7 @@ __noinline int syn_wscale_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 	if (bpf_xdp_load_bytes(ctx, pi->opt_off, o.b, len))
 		return 0;
 	o.len = len;
-	pi->seg.wscale = tcp_opts_wscale_walk(&o);
+	pi->seg.wscale = tcp_opts_walk(&o, &pi->seg.ts);
 	return 0;
 }
 
@@ -366,7 +366,7 @@ __noinline int syn_wscale_skb(struct __sk_buff *skb, struct pkt_info *pi)
 	if (bpf_skb_load_bytes(skb, pi->opt_off, o.b, len))
 		return 0;
 	o.len = len;
-	pi->seg.wscale = tcp_opts_wscale_walk(&o);
+	pi->seg.wscale = tcp_opts_walk(&o, &pi->seg.ts);
 	return 0;
 }
 
