@@ -90,7 +90,7 @@ static __always_inline int ipv6_ext_tcp(struct xdp_md *ctx, struct pkt_info *pi,
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct hdr_cursor c = { .data = data };
 
-	if (off > PARSE_MAX_OFF * 2)	/* beyond the first buffer of any frame */
+	if (off > PARSE_MAX_OFF * 2)	/* keeps the pointer under MAX_PACKET_OFF */
 		return MALFORMED(MAL_TCP_TRUNCATED);
 	c.pos = data + off;
 	pi->family = 6;
