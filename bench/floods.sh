@@ -9,6 +9,9 @@
 #   3. nginx (nginx-light) serving 2 KB files to wrk -H "Connection: close":
 #      rounds of nothing / xdpct / nf_conntrack, requests/s each, and xdpct's
 #      BPF ns per connection (both programs' run time / handshakes_completed).
+#   4. Where the time goes: perf -g during a SYN flood, an ACK flood and a
+#      wrk round, shares by function (bench/perfsplit.py), after the timed
+#      rounds so the sampling costs none of them.
 # Sets FL_* variables that run.sh prints and writes to results.json.
 
 FLOOD_N=${FLOOD_N:-500000}
@@ -64,6 +67,28 @@ fl_busy_on() {
 	awk -v b=$((b1 - b0)) -v hz="$hz" -v n="$FLOOD_N" 'BEGIN { printf "%.1f", b * 1e9 / hz / n }'
 }
 fl_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# fl_profile KIND: where xdpct's time goes under KIND (perf, function level,
+# bench/perfsplit.py); KIND nginx profiles a wrk round on every CPU
+FL_PROF=""
+fl_profile() {
+	local data=$OUT/perf-$1.data pid
+	command -v perf >/dev/null || return 0
+	sysctl -qw net.core.bpf_jit_kallsyms=1
+	if [ "$1" = nginx ]; then
+		in_c wrk -t1 -c8 -d3s -H "Connection: close" "http://$IP_S:8081/f2k" >/dev/null 2>&1 &
+		pid=$!
+		sleep 0.5
+		perf record -q -a -g -o "$data" -- sleep 2 >/dev/null 2>&1
+	else
+		fl_send "$1" $((FLOOD_N * 4)) &
+		pid=$!
+		sleep 0.3
+		perf record -q -C "$CPU" -g -o "$data" -- sleep 2 >/dev/null 2>&1
+	fi
+	wait "$pid"
+	FL_PROF+="  $1:"$'\n'"$(perf script -i "$data" 2>/dev/null | /usr/bin/python3 "$ROOT/bench/perfsplit.py")"$'\n'
+	rm -f "$data"
+}
 
 # --- 3. nginx + wrk, Connection: close -----------------------------------------------
 NG=$(mktemp -d)
@@ -139,6 +164,11 @@ round_x() {	# every xdpct figure of one round, one attachment
 		ng[x]="${ng[x]:-} $m"
 		m=$(wrk_on xs)
 		ng[xd]="${ng[xd]:-}|${m#* }"
+	fi
+	if [ "$r" = "$FLOOD_ROUNDS" ]; then	# after the timed rounds
+		fl_profile syn
+		fl_profile ack
+		[ -n "$FL_NGINX" ] && fl_profile nginx
 	fi
 	fl_off x
 }

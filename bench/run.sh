@@ -158,6 +158,10 @@ if [ -n "$FL_NGINX" ]; then
 else
 	echo "  nginx or wrk missing (make bench installs nginx-light and wrk): no short-connection row"
 fi
+if [ -n "$FL_PROF" ]; then
+	echo "  where xdpct's BPF time goes (perf -g, share of the samples in xdpct's programs, by function):"
+	printf '%s' "$FL_PROF" | sed 's/^/  /'
+fi
 
 # --- 3. userspace: show --json and replay at scale ---------------------------
 in_s "$XDPCT" attach "$IF_S" --max-flows 1200000 >/dev/null
@@ -188,13 +192,13 @@ jq --argjson wa "$wa" --argjson wa1 "$wa1" --argjson wb "$wb" --argjson wc "$wc"
 	--argjson str_x "${FL_STR_X:-0}" --argjson str_ref "${FL_STR_REF:-0}" \
 	--arg syn_busy "${FL_SYN_BUSY:-}" --arg ack_busy "${FL_ACK_BUSY:-}" \
 	--argjson ng_a "${FL_NG_A:-0}" --argjson ng_x "${FL_NG_X:-0}" --argjson ng_c "${FL_NG_C:-0}" \
-	--argjson ng_ns "${FL_NG_NS:-0}" --arg ng_xd "${FL_NG_XD:-}" \
+	--argjson ng_ns "${FL_NG_NS:-0}" --arg ng_xd "${FL_NG_XD:-}" --arg profile "${FL_PROF:-}" \
 	'. + {wire: {frames: $wire_n, nothing_ns: $wa, empty_xdp_ns: $wa1, xdpct_ns: $wb,
 		conntrack_ns: $wc, xdpct_own_ns: $own, conntrack_own_ns: $ct, own_ratio: $ratio,
 		prog_empty_ns: $pa1, prog_xdpct_ns: $pb, prog_xdpct_own_ns: $pown},
 	     floods: {syn_xdpct_ns: $syn_x, syn_slot_ns: $syn_slot, ack_xdpct_ns: $ack_x,
 		ack_slot_ns: $ack_slot, streams_xdpct_ns: $str_x, streams_ref_ns: $str_ref,
-		syn_busy: $syn_busy, ack_busy: $ack_busy},
+		syn_busy: $syn_busy, ack_busy: $ack_busy, profile: $profile},
 	     nginx: {nothing_rps: $ng_a, xdpct_rps: $ng_x, conntrack_rps: $ng_c,
 		xdpct_ns_per_conn: $ng_ns, rounds: $ng_xd},
 	     show_json: {flows: $n, seconds: $show_s, flows_per_s: $show_rate},

@@ -25,8 +25,8 @@
 #define VLAN_MAX_TAGS		3
 #endif
 /* Linux walks any number of extension headers; beyond this many (the
- * verifier's budget for the inlined parser), a frame is counted as
- * ipv6_ext_too_deep. */
+ * verifier's budget for the inlined parser), parse_frame says
+ * ipv6_ext_too_deep, and the XDP hook walks on (ipv6_ext.h). */
 #ifndef IPV6_EXT_MAX_CHAIN
 #define IPV6_EXT_MAX_CHAIN	6
 #endif
@@ -117,7 +117,9 @@ struct pkt_info {
 	__u16 opt_off;
 	__u16 ip_opt_off;	/* IPv4 options the hook checks (ip_options_compile) */
 	__u8 ip_opt_len;
+	__u8 ip6_ext;		/* IPv6: a hop-by-hop or destination header for the hook */
 	__u16 l4_off;		/* TCP header offset */
+	__u16 l3_off;		/* IPv6 header offset, when ip6_ext or the chain is too deep */
 	__u32 l4_len;		/* TCP header + payload bytes (for its checksum) */
 	struct ct_pkt seg;
 };
@@ -312,8 +314,9 @@ static __always_inline int ipv6_rt_dropped(const struct ipv6_rt_hdr_ *rh)
  * host does: hop-by-hop only first (ipv6_rcv parses it there; later, next
  * header 0 has no handler: dropped), routing headers by ipv6_rt_dropped, AH
  * dropped (xfrm finds no SA: xdpct cannot know one; README). The options
- * inside hop-by-hop and destination headers are not checked (README's
- * known limits). Returns as parse_ipv4.
+ * inside hop-by-hop and destination headers are the hook's to check
+ * (pi->ip6_ext, ipv6_ext.h), and so is a chain longer than this walk; both
+ * are rare, so the fast path pays only for the flag. Returns as parse_ipv4.
  */
 static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u32 l3_len,
 				      struct pkt_info *pi, __u32 *l4_len)
@@ -332,6 +335,7 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 		plen = l3_len - sizeof(*ip6);	/* BIG TCP on TC egress */
 	if (unlikely(plen + sizeof(*ip6) > l3_len))
 		return MALFORMED(MAL_IPV6_BAD_LENGTH);
+	pi->seg.ip_len = plen + sizeof(*ip6);
 	nh = ip6->nexthdr;
 	c->pos = ip6 + 1;
 	for (i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {
@@ -359,7 +363,11 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 				return MALFORMED(MAL_IPV6_EXT_TRUNCATED);
 			if (unlikely(nh == IPPROTO_HOPOPTS_ && i > 0))
 				return MALFORMED(MAL_IPV6_HBH_NOT_FIRST);
-			if (nh == IPPROTO_ROUTING_) {
+			if (nh != IPPROTO_ROUTING_) {
+				/* ip6_parse_tlv's options: the hook's */
+				pi->ip6_ext = 1;
+				pi->l3_off = (void *)ip6 - c->data;
+			} else {
 				struct ipv6_rt_hdr_ *rh = c->pos;
 
 				if (unlikely((void *)(rh + 1) > data_end))
@@ -384,154 +392,20 @@ static __always_inline int parse_ipv6(struct hdr_cursor *c, void *data_end, __u3
 	if (nh == IPPROTO_HOPOPTS_ && i > 0)
 		return MALFORMED(MAL_IPV6_HBH_NOT_FIRST);
 	if (nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ ||
-	    nh == IPPROTO_AH_ || nh == IPPROTO_FRAGMENT_)
+	    nh == IPPROTO_AH_ || nh == IPPROTO_FRAGMENT_) {
+		pi->l3_off = (void *)ip6 - c->data;
 		return MALFORMED(MAL_IPV6_EXT_TOO_DEEP);
+	}
 	if (nh != IPPROTO_TCP_)
 		return PARSE_NON_TCP;
 	pi->family = 6;
 	__builtin_memcpy(pi->saddr, &ip6->saddr, 16);
 	__builtin_memcpy(pi->daddr, &ip6->daddr, 16);
 	*l4_len = plen - ext;
-	pi->seg.ip_len = plen + sizeof(*ip6);
 	return PARSE_TCP;
 }
 
-/*
- * IPv4 options, decided as ip_options_compile (a received frame: unknown
- * options pass) and ip_rcv_options: a malformed list drops the frame
- * (ipv4_bad_options), and so does a source route (LSRR, SSRR) unless
- * accept_source_route (ipv4_source_route; the hook passes the knob).
- * CIPSO is dropped too: cipso_v4_validate needs a DOI the host defined.
- */
-struct ip_opts {
-	__u8 b[64];		/* the options (40 at most); indexes masked with 63 */
-	__u32 len;
-	/*
-	 * 0. The options seen once already, as IPV4_OPT_SEEN_* bits. The XDP
-	 * hook keeps the struct in map memory, whose values the verifier does
-	 * not know: the walk then never branches on a value it knows, so the
-	 * paths with different options seen converge (a counter per option
-	 * multiplied its states eightfold).
-	 */
-	__u32 seen;
-};
-
-#define IPV4_OPT_SEEN_SRR	1
-#define IPV4_OPT_SEEN_RR	2
-#define IPV4_OPT_SEEN_TS	4
-
-/* ipv4_opt_once - note an option ip_options_compile takes once; *dup
- * collects a second one (a malformed list, told after the walk). */
-static __always_inline void ipv4_opt_once(__u32 *seen, __u32 *dup, __u32 bit)
-{
-	*dup |= *seen & bit;
-	*seen |= bit;
-}
-
-static __always_inline int ipv4_opts_walk(const struct ip_opts *o, int accept_srr)
-{
-	__u32 off = 0, len = o->len, seen = o->seen, dup = 0;
-
-	if (len > 40)
-		return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-	while (off < len) {
-		__u8 kind = o->b[off & 63], olen, ptr, fl;
-
-		if (kind == 0)		/* end of list */
-			break;
-		if (kind == 1) {	/* NOP */
-			off++;
-			continue;
-		}
-		if (off + 2 > len)
-			return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-		olen = o->b[(off + 1) & 63];
-		if (olen < 2 || off + olen > len)
-			return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-		ptr = o->b[(off + 2) & 63];
-		fl = o->b[(off + 3) & 63];
-		switch (kind) {
-		case 131:		/* LSRR */
-		case 137:		/* SSRR */
-			if (olen < 3 || ptr < 4)
-				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-			ipv4_opt_once(&seen, &dup, IPV4_OPT_SEEN_SRR);
-			break;
-		case 7:			/* record route */
-			if (olen < 3 || ptr < 4 || (ptr <= olen && ptr + 3 > olen))
-				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-			ipv4_opt_once(&seen, &dup, IPV4_OPT_SEEN_RR);
-			break;
-		case 68:		/* timestamp */
-			if (olen < 4 || ptr < 5)
-				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-			ipv4_opt_once(&seen, &dup, IPV4_OPT_SEEN_TS);
-			if (ptr <= olen) {
-				if (ptr + 3 > olen ||
-				    (((fl & 0xf) == 1 || (fl & 0xf) == 3) && ptr + 7 > olen))
-					return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-			} else if ((fl & 0xf) != 3 && (fl >> 4) == 15) {
-				return MALFORMED(MAL_IPV4_BAD_OPTIONS);	/* overflow */
-			}
-			break;
-		case 148:		/* router alert */
-			if (olen < 4)
-				return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-			break;
-		case 134:		/* CIPSO */
-			return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-		}
-		off += olen;
-	}
-	/* a second one of these is malformed whatever follows it: every
-	 * other error the walk finds is MAL_IPV4_BAD_OPTIONS too */
-	if (dup)
-		return MALFORMED(MAL_IPV4_BAD_OPTIONS);
-	if ((seen & IPV4_OPT_SEEN_SRR) && !accept_srr)
-		return MALFORMED(MAL_IPV4_SOURCE_ROUTE);
-	return 0;
-}
-
-/*
- * TCP options of a SYN, copied off the packet with bpf_{xdp,skb}_load_bytes
- * by the hook, then walked by tcp_opts_wscale_walk: no loop over packet
- * pointers, which would multiply the verifier's paths by every layout.
- */
-struct tcp_opts {
-	__u8 b[64];		/* TCP_OPT_MAX_LEN used; indexes masked with 63 */
-	__u32 len;
-};
-
-/*
- * tcp_opts_wscale_walk - the window scale option in o, or CT_WSCALE_NONE.
- * As tcp_parse_options, the last one counts (each overwrites snd_wscale).
- * off only grows, so the verifier sees at most TCP_OPT_MAX_LEN loop states.
- */
-static __always_inline __u8 tcp_opts_wscale_walk(const struct tcp_opts *o)
-{
-	__u32 off = 0, len = o->len;
-	__u8 ws = CT_WSCALE_NONE;
-
-	if (len > TCP_OPT_MAX_LEN)
-		len = TCP_OPT_MAX_LEN;
-	while (off < len) {
-		__u8 kind = o->b[off & 63], olen;
-
-		if (kind == 0)		/* end of options */
-			break;
-		if (kind == 1) {	/* NOP */
-			off++;
-			continue;
-		}
-		olen = o->b[(off + 1) & 63];
-		if (olen < 2 || off + olen > len)
-			break;
-		if (kind == 3 && olen == 3)
-			ws = o->b[(off + 2) & 63];
-		off += olen;
-	}
-	return ws;
-}
+#include "opts_walk.h"
 
 /*
  * parse_tcp - TCP header with any valid data offset; fills pi->seg.
@@ -561,6 +435,7 @@ static __always_inline int parse_tcp(struct hdr_cursor *c, void *data_end, __u32
 	pi->seg.len = l4_len - hlen;
 	pi->seg.wscale = CT_WSCALE_NONE;
 	pi->seg.csum_bad = 0;
+	pi->seg.ts = 0;
 	pi->l4_off = (void *)th - c->data;
 	pi->l4_len = l4_len;
 	if ((flags & TCP_FL_SYN) && hlen > sizeof(*th)) {
@@ -588,6 +463,7 @@ static __always_inline int parse_frame(void *data, void *data_end, __u32 frame_l
 	pi->opt_len = 0;
 	pi->opt_off = 0;
 	pi->ip_opt_len = 0;
+	pi->ip6_ext = 0;
 	pi->ip_opt_off = 0;
 
 	ret = parse_eth(&c, data_end, &proto);

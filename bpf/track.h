@@ -98,7 +98,7 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 			f = &s->flow;
 	}
 	now = fl_precise(f, cls, f ? ct_flow_dir(f->ctl, side) : 0) ? now_precise() : now_coarse();
-	if (f && fl_over(f, cls, now)) {
+	if (f && fl_over(f, &pi->seg, side, cls, now)) {
 		/* this tuple's flow is over: report it, start anew */
 		emit_event_g(f, pi, &res, CT_EV_END | how, now);
 		st->flows_reopened++;
@@ -109,6 +109,12 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 			}
 			st->halfopen_deleted++;
 			st->flows_created++;
+			created = 1;
+		} else if (fl_reuse(cls)) {
+			/* in place in the established map: its slot was this
+			 * tuple's already (not counted in flows_created, which
+			 * counts half-open records, so evictions add up) */
+			fl_start(f, side, cls);
 			created = 1;
 		} else {
 			if (!bpf_map_delete_elem(flows_map, key))

@@ -41,6 +41,7 @@ __u64 ct_hist_add_g(__u64 h, __u32 letters, __u32 claimed, unsigned int *wanted)
 #include "syncache.h"
 #include "synsketch.h"
 #include "hook_parse.h"
+#include "ipv6_ext.h"
 
 #define NSEC_PER_SEC	FL_NSEC_PER_SEC
 #define TC_ACT_UNSPEC_	(-1)
@@ -336,7 +337,7 @@ __noinline int syn_wscale_xdp(struct xdp_md *ctx, struct pkt_info *pi)
 	if (bpf_xdp_load_bytes(ctx, pi->opt_off, o.b, len))
 		return 0;
 	o.len = len;
-	pi->seg.wscale = tcp_opts_wscale_walk(&o);
+	pi->seg.wscale = tcp_opts_walk(&o, &pi->seg.ts);
 	return 0;
 }
 
@@ -365,7 +366,7 @@ __noinline int syn_wscale_skb(struct __sk_buff *skb, struct pkt_info *pi)
 	if (bpf_skb_load_bytes(skb, pi->opt_off, o.b, len))
 		return 0;
 	o.len = len;
-	pi->seg.wscale = tcp_opts_wscale_walk(&o);
+	pi->seg.wscale = tcp_opts_walk(&o, &pi->seg.ts);
 	return 0;
 }
 
@@ -381,6 +382,9 @@ int xdpct_xdp(struct xdp_md *ctx)
 	if (!st)
 		return XDP_PASS;
 	ret = parse_xdp(ctx, &pi);
+	/* IPv6 options (ip6_parse_tlv), or a chain longer than the inlined walk */
+	if (unlikely((ret == PARSE_TCP && pi.ip6_ext) || ret == MALFORMED(MAL_IPV6_EXT_TOO_DEEP)))
+		ret = ipv6_ext_xdp(ctx, &pi, ret != PARSE_TCP);
 	if (ret == PARSE_TCP) {
 		/* what the host drops on ingress (ip_rcv_options, tcp_v4_rcv's
 		 * pkt_type check) is not tracked; with --mirror

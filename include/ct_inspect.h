@@ -84,8 +84,9 @@ static __always_inline void ct_inspect_isn(struct flow *f, const struct ct_pkt *
 		f->wscale[dir] = p->wscale;
 		w->set |= isn_bit;
 	} else {
-		/* a SYN with another ISN on a live tuple: stale or forged */
-		if (w->cls == CT_CLASS_SYN)
+		/* a SYN with another ISN on a live tuple: stale or forged (on a
+		 * TIME_WAIT one, refused by ct_reopen_allowed, it is no anomaly) */
+		if (w->cls == CT_CLASS_SYN && state != CT_STATE_TIME_WAIT)
 			w->anom |= CT_ANOM_SYN_ON_ESTABLISHED;
 		w->upd_seq = 0;
 	}

@@ -34,7 +34,8 @@ struct ct_pkt {
 	__u8 wscale;	/* window scale option, CT_WSCALE_NONE if absent */
 	__u8 csum_bad;	/* TCP checksum verified and wrong: the host drops it */
 	__u8 hook;	/* CT_HOOK_* it came through, 0 if not known (replay, --mirror) */
-	__u8 pad[2];
+	__u8 ts;	/* a SYN carried the timestamp option */
+	__u8 pad;
 };
 
 enum ct_verdict {

@@ -221,6 +221,7 @@ enum xdpct_malformed {
 	MAL_IPV6_ROUTING,	/* ipv6_rthdr_rcv: RH0/RH2 with segments left, SRH, RPL */
 	MAL_IPV6_AH,		/* xfrm: no SA xdpct could know of */
 	MAL_L2_NOT_HOST,	/* to a group MAC: not PACKET_HOST, tcp_v4_rcv drops it */
+	MAL_IPV6_BAD_OPTION,	/* ip6_parse_tlv: a hop-by-hop/destination option it discards */
 	MAL_MAX,
 };
 
@@ -231,7 +232,7 @@ enum xdpct_malformed {
 	"ipv6_ext_truncated", "ipv6_ext_too_deep", "tcp_truncated",	\
 	"tcp_bad_doff", "tcp_bad_flags", "ipv4_bad_csum", "ipv4_bad_options",	\
 	"ipv4_source_route", "ipv6_hbh_not_first", "ipv6_routing_header",	\
-	"ipv6_ah", "l2_not_host" }
+	"ipv6_ah", "l2_not_host", "ipv6_bad_option" }
 
 /* Which program counted: index into the per-CPU stats array. */
 enum xdpct_hook {

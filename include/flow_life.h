@@ -22,20 +22,39 @@ static __always_inline int fl_expired(const struct flow *f, __u64 now)
 }
 
 /*
- * fl_over - does a segment of class cls at time now find this tuple's flow
- * over? Expired, or a SYN on a closed connection (ct_is_reopen): the old
- * record is reported (flow_end) and a new one starts on the tuple.
+ * fl_over - does segment p (class cls, sent by canonical side) at time now
+ * find this tuple's flow over? Expired, or a SYN on a closed connection
+ * (ct_is_reopen) that the host takes as a new one (ct_reopen_allowed): the
+ * old record is reported (flow_end) and a new one starts on the tuple.
  */
-static __always_inline int fl_over(const struct flow *f, __u8 cls, __u64 now)
+static __always_inline int fl_over(const struct flow *f, const struct ct_pkt *p, __u8 side,
+				   __u8 cls, __u64 now)
 {
-	return fl_expired(f, now) || ct_is_reopen(f->ctl & CT_CTL_STATE_MASK, cls);
+	__u8 st = f->ctl & CT_CTL_STATE_MASK;
+
+	if (fl_expired(f, now))
+		return 1;
+	return ct_is_reopen(st, cls) &&
+	       ct_reopen_allowed(st, p->seq, f->dir[ct_flow_dir(f->ctl, side)].end, p->ts);
+}
+
+/*
+ * fl_reuse - does the new flow that fl_over started take the old record's
+ * place? A SYN on a tuple of the established map (a client reusing its port,
+ * a connection after TIME_WAIT) restarts the record where it is: no delete,
+ * no insert, no SYN-cache slot. Any other segment on an expired record is a
+ * pickup and starts in the half-open store like every other new flow.
+ */
+static __always_inline int fl_reuse(__u8 cls)
+{
+	return cls == CT_CLASS_SYN;
 }
 
 /*
  * fl_start - the record of a new flow, its first segment (class cls) sent by
- * canonical side sender_side. Every new flow starts in the half-open store,
- * whatever its first segment: one insertion into the established map per
- * connection, made by fl_promote's yes.
+ * canonical side sender_side. New flows start in the half-open store
+ * (except where fl_reuse restarts a record in place): one insertion into
+ * the established map per connection, made by fl_promote's yes.
  */
 static __always_inline void fl_start(struct flow *f, __u8 sender_side, __u8 cls)
 {

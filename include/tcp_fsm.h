@@ -186,6 +186,10 @@ static __always_inline __u8 ct_transition(__u8 state, __u8 cls, __u8 dir, __u32 
 
 	if (next >= CT_STATE_COUNT || (facts & CT_PF_WINDOW_BAD))
 		return state;
+	/* a SYN on a closed tuple that is no new connection (ct_reopen_allowed
+	 * said no): tcp_timewait_state_process answers it with an ACK */
+	if (cls == CT_CLASS_SYN && (state == CT_STATE_TIME_WAIT || state == CT_STATE_CLOSE))
+		return state;
 	/* RFC 5961 §3, nf_conntrack: only a reset at the exact expected seq
 	 * closes at once; another in-window one may be blind (it only
 	 * shortens the timeout, so a real reset still ends the flow) */
@@ -247,19 +251,21 @@ static __always_inline int ct_is_reopen(__u8 state, __u8 cls)
 }
 
 /*
- * ct_reopen_allowed - would the host take this SYN from side dir as a new
- * connection on a tuple whose record is in state? After a reset (CLOSE)
- * the tuple is free. In TIME_WAIT, Linux's tcp_timewait_state_process
- * accepts a SYN only with a seq after the old connection's rcv_nxt (here:
- * after the sender's old end, its FIN + 1) or a newer timestamp (not
- * parsed, so not taken); any other SYN is answered with an ACK of the old
- * connection and the record stays. Callers use it with ct_is_reopen.
+ * ct_reopen_allowed - would the host take this SYN as a new connection on a
+ * tuple whose record is in state? After a reset (CLOSE) the tuple is free.
+ * In TIME_WAIT, Linux's tcp_timewait_state_process accepts a SYN with a seq
+ * after the old connection's rcv_nxt (here: after the sender's old end, its
+ * FIN + 1) or with a timestamp newer than the last one it saw. The record
+ * keeps no timestamps, so a SYN with the option (ts) is taken: Linux peers
+ * keep per-tuple timestamps monotonic, so their reconnects pass that test.
+ * Any other SYN is answered with an ACK of the old connection and the
+ * record stays (ct_transition). Callers use it with ct_is_reopen.
  */
-static __always_inline int ct_reopen_allowed(__u8 state, __u32 seq, __u32 old_end)
+static __always_inline int ct_reopen_allowed(__u8 state, __u32 seq, __u32 old_end, __u8 ts)
 {
 	if (state == CT_STATE_CLOSE)
 		return 1;
-	return state == CT_STATE_TIME_WAIT && seq_after(seq, old_end);
+	return state == CT_STATE_TIME_WAIT && (ts || seq_after(seq, old_end));
 }
 
 /* ct_is_halfopen - a state whose handshake is not complete. */

@@ -15,7 +15,8 @@ pkgs=(
 )
 
 # make bench draws its chart with gnuplot
-[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox nginx-light wrk)
+# and profiles the floods with perf
+[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox nginx-light wrk linux-perf)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -6,11 +6,14 @@
  * loads it with BPF_F_XDP_HAS_FRAGS; a kernel before 5.18 rejects that flag
  * (and bpf_xdp_get_buff_len). A two-instruction probe program tells, and
  * without support the program is loaded as before, as plain "xdp".
- * And where a TCP checksum field may hold only the pseudo-header's sum.
+ * And where a TCP checksum field may hold only the pseudo-header's sum, and
+ * the host's limits on IPv6 hop-by-hop and destination options.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -65,6 +68,46 @@ static bool is_veth(const char *ifname)
 	return !err && !strcmp(di.driver, "veth");
 }
 
+/* sysctl_long - the integer in /proc/sys/net/ipv6/NAME, or dflt. */
+static long sysctl_long(const char *name, long dflt)
+{
+	char path[96];
+	long v = dflt;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+/*
+ * ip6_opts_knobs - the limits ipv6_parse_hopopts / ipv6_destopt_rcv apply
+ * (per network namespace: the loader runs in the interface's): how many
+ * options a header may carry (negative: unknown options all discard, as
+ * ip6_parse_tlv takes it) and how long it may be. Index 1 hop-by-hop.
+ */
+static void ip6_opts_knobs(struct xdpct_bpf *s)
+{
+	static const char *const num[2] = { "max_dst_opts_number", "max_hbh_opts_number" };
+	static const char *const len[2] = { "max_dst_opts_length", "max_hbh_length" };
+	long n, l;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		n = sysctl_long(num[i], 8);
+		l = sysctl_long(len[i], INT_MAX);
+		s->rodata->ip6_opts_strict[i] = n < 0;
+		n = labs(n);
+		s->rodata->ip6_opts_max[i] = (__u8)(n > 255 ? 255 : n);
+		s->rodata->ip6_opts_max_len[i] = (__u32)(l < 0 ? 0 : l);
+	}
+}
+
 void parse_knobs_set(struct xdpct_bpf *s, const char *ifname, bool replay)
 {
 	struct bpf_program *p = s->progs.xdpct_xdp;
@@ -72,6 +115,8 @@ void parse_knobs_set(struct xdpct_bpf *s, const char *ifname, bool replay)
 
 	s->rodata->verify_csum = !replay;
 	s->rodata->csum_partial_ok = !replay && ifname && is_veth(ifname);
+	if (!replay)
+		ip6_opts_knobs(s);
 	err = xdp_frags_probe();
 	/* EPERM: not privileged; the real load will say so */
 	if (!err || err == -EPERM)

@@ -9,7 +9,8 @@ struct xdpct_bpf;
  * parse_knobs_set - before load: keep xdp.frags if the kernel has XDP
  * multi-buffer, else load without it (one line says why); checksums
  * verified live, not in replay; TCP checksum fields holding only the
- * pseudo-header sum accepted where the host does (ifname a veth interface).
+ * pseudo-header sum accepted where the host does (ifname a veth interface);
+ * live, the host's IPv6 option limits (net.ipv6.max_*_opts_number, _length).
  */
 void parse_knobs_set(struct xdpct_bpf *s, const char *ifname, bool replay);
 

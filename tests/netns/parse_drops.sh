@@ -11,19 +11,28 @@
 #  - SYNs the host drops before TCP create no flow and are counted by
 #    reason: a bad IPv4 header checksum (ip_rcv_core), a loose source route
 #    (ip_rcv_options), a broadcast MAC (tcp_v4_rcv's pkt_type check), an
-#    IPv6 RH0 with segments left and an SRH (ipv6_rthdr_rcv).
+#    IPv6 RH0 with segments left and an SRH (ipv6_rthdr_rcv);
+#  - IPv6 options (ip6_parse_tlv): a SYN with an unknown hop-by-hop option
+#    of type 01 is discarded (ip6_tlvopt_unknown; no SYN-ACK, no flow,
+#    ipv6_bad_option), one of type 00 is skipped (the host answers: "Sh"),
+#    and so is a chain of 7 extension headers (ipv6_rcv walks any number);
+#    the same frames through `xdpct replay` decide alike.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
 TESTS="drops_real_no_c drops_real_no_bad_csum drops_bad_csum_rst_ignored drops_bad_csum_counted
 drops_good_rst_closes drops_ipv4_bad_csum drops_ipv4_source_route drops_l2_broadcast
-drops_ipv6_rh0 drops_ipv6_srh"
+drops_ipv6_rh0 drops_ipv6_srh drops_ipv6_bad_option drops_ipv6_skip_option
+drops_ipv6_chain7 drops_replay_ipv6_options"
 need_root $TESTS || exit 0
 lab_up || { for t in $TESTS; do fail "$t" "lab setup failed"; done; exit 0; }
 
 PORT=8080
+PORT6=8081
 bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP_S $PORT >/dev/null
+bg_s $PY "$TESTS_DIR/tcpeer.py" serve $IP6_S $PORT6 >/dev/null
 wait_listen $PORT
+wait_listen $PORT6
 in_s "$XDPCT" attach "$IF_S" >/dev/null 2>&1
 MAC_S=$(ip -n "$NS_S" -br link show "$IF_S" | awk '{print $3}')
 MAC_C=$(ip -n "$NS_C" -br link show "$IF_C" | awk '{print $3}')
@@ -89,3 +98,44 @@ syn 42013 "$E / IPv6(src='$IP6_C', dst='$IP6_S') / IPv6ExtHdrRouting(type=0, seg
 expect_eq drops_ipv6_rh0 "1 " "$(mal ipv6_routing_header) $(flow 42013 | jq -r .state)"
 syn 42014 "$E / IPv6(src='$IP6_C', dst='$IP6_S') / IPv6ExtHdrSegmentRouting(addresses=['$IP6_S'], segleft=0)"
 expect_eq drops_ipv6_srh "2 " "$(mal ipv6_routing_header) $(flow 42014 | jq -r .state)"
+
+# --- IPv6 options and long chains, decided as ip6_parse_tlv / ipv6_rcv ----
+syn6() {	# syn6 SPORT SCAPY-EXTENSION-HEADERS: a SYN to the IPv6 listener
+	in_c $PY - <<PYEOF
+from scapy.all import *
+p = $E / IPv6(src='$IP6_C', dst='$IP6_S') / $2 / TCP(sport=$1, dport=$PORT6, flags="S", seq=1000)
+sendp(p, iface="$IF_C", verbose=0)
+PYEOF
+	sleep 0.5
+}
+HBH=IPv6ExtHdrHopByHop
+syn6 42015 "$HBH(options=[HBHOptUnknown(otype=0x51, optdata=b'ab')])"
+expect_eq drops_ipv6_bad_option "1 " "$(mal ipv6_bad_option) $(flow 42015 | jq -r .state)"
+syn6 42016 "$HBH(options=[HBHOptUnknown(otype=0x11, optdata=b'ab')])"
+h=$(flow 42016 | jq -r .history)
+if [[ "$h" == Sh* ]]; then ok "drops_ipv6_skip_option # $h"; else
+	fail drops_ipv6_skip_option "history '$h', want the SYN and the host's SYN-ACK (Sh...)"; fi
+syn6 42017 "$HBH() / IPv6ExtHdrDestOpt() / IPv6ExtHdrRouting() / IPv6ExtHdrDestOpt() / \
+IPv6ExtHdrRouting() / IPv6ExtHdrFragment(id=7) / IPv6ExtHdrDestOpt()"
+h=$(flow 42017 | jq -r .history)
+if [[ "$h" == Sh* ]]; then ok "drops_ipv6_chain7 # $h"; else
+	fail drops_ipv6_chain7 "history '$h', want the SYN and the host's SYN-ACK (Sh...)"; fi
+
+# replay: a handshake behind a skippable option, a SYN behind a discarding one
+pcap=$(mktemp /tmp/xdpct-opts6.XXXXXX.pcap)
+$PY - "$pcap" <<PYEOF
+import sys
+from scapy.all import *
+def pk(s, d, sp, dp, fl, seq, ack, opt):
+    return Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02') / IPv6(src=s, dst=d) / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=opt, optdata=b'ab')]) / TCP(sport=sp, dport=dp, flags=fl, seq=seq, ack=ack)
+c, s = '$IP6_C', '$IP6_S'
+p = [pk(c, s, 43000, 80, "S", 100, 0, 0x11), pk(s, c, 80, 43000, "SA", 500, 101, 0x11),
+     pk(c, s, 43000, 80, "A", 101, 501, 0x11), pk(c, s, 43001, 80, "S", 100, 0, 0x91)]
+for i, x in enumerate(p):
+    x.time = 1767225600 + i * 0.001
+wrpcap(sys.argv[1], p)
+PYEOF
+out=$("$XDPCT" replay --json "$pcap" 2>"$pcap.err" | jq -r '"\(.orig_port) \(.state)"' | tr '\n' ' ')
+sum=$(grep -o '[0-9]* malformed' "$pcap.err")
+expect_eq drops_replay_ipv6_options "43000 ESTABLISHED  1 malformed" "$out $sum"
+rm -f "$pcap" "$pcap.err"

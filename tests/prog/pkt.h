@@ -64,7 +64,7 @@
 
 #define PKT_MAX_VLANS	4
 #define PKT_MAX_MPLS	8
-#define PKT_MAX_EXT	8
+#define PKT_MAX_EXT	16
 #define PKT_IP4_OPT_MAX	40
 #define PKT_TCP_OPT_MAX	40
 
@@ -85,7 +85,13 @@ struct pkt_ext6 {
 	bool frag_more;		/* M flag */
 	__u32 frag_id;
 	int nexthdr_raw;	/* -1: the real next header */
+	const __u8 *opts;	/* hop-by-hop, destination: these options first */
+	__u16 opts_len;
 };
+
+/* An option type Linux does not know whose high bits 00 say "skip it"
+ * (RFC 4727's experimental type 0x1e): what fills a long options header. */
+#define PKT_OPT6_FILL	0x1e
 
 struct pkt_spec {
 	/* L2 */
@@ -316,6 +322,36 @@ static inline __u32 pkt_ext6_len(const struct pkt_ext6 *e)
 	}
 }
 
+/*
+ * pkt_opts6_fill - the n option bytes of an options header: e's own, then
+ * what ip6_parse_tlv accepts: padding up to 7 bytes (Pad1, PadN), more as
+ * skippable options (PKT_OPT6_FILL) of up to 257 bytes.
+ */
+static inline void pkt_opts6_fill(const struct pkt_ext6 *e, __u8 *p, __u32 n)
+{
+	__u32 at = 0, k;
+
+	if (e->opts && e->opts_len) {
+		at = e->opts_len < n ? e->opts_len : n;
+		memcpy(p, e->opts, at);
+	}
+	while (at < n) {
+		k = n - at;
+		if (k == 1) {
+			p[at] = 0;		/* Pad1 */
+		} else if (k <= 7) {
+			p[at] = 1;		/* PadN */
+			p[at + 1] = (__u8)(k - 2);
+		} else {
+			if (k > 257)
+				k = 257;
+			p[at] = PKT_OPT6_FILL;
+			p[at + 1] = (__u8)(k - 2);
+		}
+		at += k;
+	}
+}
+
 /* pkt_ext6_write - extension header e at p, followed by next header nh. */
 static inline void pkt_ext6_write(const struct pkt_ext6 *e, __u8 *p, __u8 nh)
 {
@@ -338,14 +374,9 @@ static inline void pkt_ext6_write(const struct pkt_ext6 *e, __u8 *p, __u8 nh)
 		p[2] = e->rt_type;
 		p[3] = 0;			/* segments left: the header is inert */
 		break;
-	default:			/* hop-by-hop, destination options: padding */
+	default:			/* hop-by-hop, destination options */
 		p[1] = (__u8)(len / 8 - 1);
-		if (len - 2 == 1) {
-			p[2] = 0;		/* Pad1 */
-		} else {
-			p[2] = 1;		/* PadN */
-			p[3] = (__u8)(len - 4);
-		}
+		pkt_opts6_fill(e, p + 2, len - 2);
 		break;
 	}
 }

@@ -92,6 +92,8 @@ static int t_reopen_time_wait(struct tctx *t)
 	const __u64 tc[4] = { t4, t5, t6, t7 };
 	struct xdpct_stats st;
 	struct flow f, old;
+	struct pkt_spec s;
+	struct ev_list l;
 	struct conv cv;
 	int where, i;
 
@@ -113,22 +115,38 @@ static int t_reopen_time_wait(struct tctx *t)
 	TRY(want_dir(t, &f, 0, x, x + 2, y + 2, 4, 0, t1, t7));
 	TRY(want_dir(t, &f, 1, y, y + 2, x + 2, 3, 0, t2, t6));
 	old = f;
-	STEP("a new SYN in TIME_WAIT");
+	STEP("a SYN before the old end, no timestamp: refused");
+	/* tcp_timewait_state_process: seq not after rcv_nxt and no timestamp
+	 * to compare: the host answers with an ACK, TIME_WAIT stays */
+	conv_spec(&cv, CLI, SYN, x - 1000, 0, 0, &s);
+	s.ts = false;
+	TRY(spec_send(t, t8 - 1 * SEC, &s));
+	TRY(conv_flow(t, &cv, &f, &where, NULL));
+	TRY(want_where(t, where, IN_FLOWS));
+	EQ("state", f.ctl & CT_CTL_STATE_MASK, CT_STATE_TIME_WAIT);
+	EQ("expires_ns (the TIME_WAIT timer is not restarted)", f.expires_ns, old.expires_ns);
+	EQ("client ISN", f.dir[0].isn, x);
+	EQ("anomalies", f.anomalies, 0);
+	TRY(read_events(t, &l));
+	EQ("events", l.n, 0);
+	old = f;
+	STEP("a new SYN in TIME_WAIT: restarted in place");
 	TRY(seg(t, &cv, t8, CLI, SYN, x2, 0, 0));
 	TRY(conv_flow(t, &cv, &f, &where, NULL));
-	TRY(want_where(t, where, IN_HALFOPEN));
-	TRY(want_maps(t, 0, 0, 1, 0));
+	/* fl_reuse: the record's established slot is the new flow's: no
+	 * delete, no SYN-cache slot, no insert */
+	TRY(want_where(t, where, IN_FLOWS));
+	TRY(want_maps(t, 1, 0, 0, 0));
 	TRY(want_flow(t, &f, CT_STATE_SYN_SENT, "S", 0, SYN, 0));
 	TRY(want_dir(t, &f, 0, x2, x2 + 1, 0, 1, 0, t8, t8));
 	TRY(want_dir(t, &f, 1, 0, 0, 0, 0, 0, 0, 0));
 	TRY(want_end_event(t, &old));
 	stats_handshake(&st);
-	st.packets = st.tcp = 8;
-	st.syn_pkts = 2;
+	st.packets = st.tcp = 9;
+	st.syn_pkts = 3;
 	st.fin_pkts = 2;
-	st.flows_created = 2;
+	st.flows_created = 1;
 	st.flows_reopened = 1;
-	st.flows_deleted = 1;
 	st.events_sent = 1;
 	return want_stats(t, &st, NULL);
 }
@@ -252,7 +270,7 @@ static int t_blind_teardown(struct tctx *t)
 static const struct prog_test tests[] = {
 	{ "refused connect: CLOSE in halfopen, history Sr", t_refused },
 	{ "a new SYN on a CLOSE tuple starts a new flow", t_reopen_close },
-	{ "the four-packet close to TIME_WAIT, then a new SYN starts a new flow",
+	{ "the four-packet close to TIME_WAIT; a SYN before the old end without timestamp changes nothing, a new one restarts the record in place",
 	  t_reopen_time_wait },
 	{ "an ESTABLISHED flow past its timeout is replaced by the next packet",
 	  t_expire_established },

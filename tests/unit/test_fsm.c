@@ -53,6 +53,8 @@ struct trace {
 	__u8 dir;		/* direction of the last segment */
 	__u8 hook[2];		/* CT_HOOK_* of each host's segments, 0: not known */
 	bool csum_bad;		/* the next segment has a bad checksum */
+	bool ts;		/* the next segment carries the timestamp option */
+	bool reused;		/* fl_reuse: the new flow took the old record's place */
 	struct ct_result res;
 };
 
@@ -69,7 +71,7 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 	struct ct_pkt p = {
 		.seq = seq, .ack = ack, .len = len, .segs = 1,
 		.win = win, .flags = flags, .wscale = wscale,
-		.csum_bad = t->csum_bad, .hook = t->hook[host],
+		.csum_bad = t->csum_bad, .hook = t->hook[host], .ts = t->ts,
 	};
 	__u8 side = (host ^ t->swap) & 1;
 	__u8 cls = ct_classify(flags);
@@ -77,6 +79,7 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 	t->now += STEP_NS;
 	t->fast = false;
 	t->csum_bad = false;
+	t->ts = false;
 	if (t->live && t->in_flows) {
 		t->dir = ct_flow_dir(t->f.ctl, side);
 		if (ct_track_fast(&t->f, &p, t->dir, t->now, timeouts[CT_STATE_ESTABLISHED])) {
@@ -89,12 +92,16 @@ static const struct ct_result *seg(struct trace *t, enum host host, __u8 flags, 
 		}
 	}
 	/* the lifecycle decisions of track_slow (flow_life.h) */
-	if (t->live && fl_over(&t->f, cls, t->now))
+	if (t->live && fl_over(&t->f, &p, side, cls, t->now)) {
 		t->live = false;
+		/* fl_reuse: restarted in place, it stays in the established map */
+		t->reused = t->in_flows && fl_reuse(cls);
+	}
 	if (!t->live) {
 		fl_start(&t->f, side, cls);
 		t->live = true;
-		t->in_flows = false;
+		t->in_flows = t->reused;
+		t->reused = false;
 	}
 	t->dir = ct_flow_dir(t->f.ctl, side);
 	ct_track(&t->f, &p, t->dir, t->hook[host], t->now, timeouts, &t->res);
@@ -873,11 +880,77 @@ static void test_rst_payload_is_not_counted(void **s)
 static void test_time_wait_reuse_needs_seq_after_old_end(void **s)
 {
 	(void)s;
-	assert_true(ct_reopen_allowed(CT_STATE_TIME_WAIT, 2000, 1500));
-	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1400, 1500));
-	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1500, 1500));
-	assert_true(ct_reopen_allowed(CT_STATE_CLOSE, 1, 1500));
-	assert_false(ct_reopen_allowed(CT_STATE_ESTABLISHED, 2000, 1500));
+	assert_true(ct_reopen_allowed(CT_STATE_TIME_WAIT, 2000, 1500, 0));
+	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1400, 1500, 0));
+	assert_false(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1500, 1500, 0));
+	/* with a timestamp the host compares it to the last one it saw: a
+	 * Linux peer's reconnect passes, and the record keeps none to compare */
+	assert_true(ct_reopen_allowed(CT_STATE_TIME_WAIT, 1400, 1500, 1));
+	assert_true(ct_reopen_allowed(CT_STATE_CLOSE, 1, 1500, 0));
+	assert_false(ct_reopen_allowed(CT_STATE_ESTABLISHED, 2000, 1500, 1));
+}
+
+/* close - the client closes first: FIN, ACK, FIN, ACK (ends in TIME_WAIT) */
+static void close_client_first(struct trace *t, __u32 x, __u32 y)
+{
+	seg(t, CLI, FIN | ACK, x + 1, y + 1, 0, WIN, NOWS);
+	seg(t, SRV, ACK, y + 1, x + 2, 0, WIN, NOWS);
+	seg(t, SRV, FIN | ACK, y + 1, x + 2, 0, WIN, NOWS);
+	seg(t, CLI, ACK, x + 2, y + 2, 0, WIN, NOWS);
+	assert_int_equal(state(t), CT_STATE_TIME_WAIT);
+}
+
+/* tcp_timewait_state_process: a SYN at or before the old rcv_nxt, without
+ * a timestamp, is answered with an ACK: the TIME_WAIT record stays as it
+ * was, nothing new starts, no anomaly. */
+static void test_time_wait_refused_syn_changes_nothing(void **s)
+{
+	const __u32 x = 1000, y = 5000;
+	struct trace t;
+	struct flow before;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	close_client_first(&t, x, y);
+	before = t.f;
+	seg(&t, CLI, SYN, x + 1, 0, 0, WIN, 7);	/* seq x + 1 < rcv_nxt x + 2 */
+	assert_int_equal(state(&t), CT_STATE_TIME_WAIT);
+	assert_true(t.in_flows);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].end, x + 2);
+	assert_int_equal(t.f.anomalies, 0);
+	assert_int_equal(t.f.expires_ns, before.expires_ns);
+	assert_int_equal(t.res.old_state, t.res.new_state);
+}
+
+/* ... and a SYN after rcv_nxt (or with a timestamp) is a new connection,
+ * started in the old record's place (fl_reuse): still in the established
+ * map, a fresh SYN_SENT record. */
+static void test_time_wait_reuse_restarts_in_place(void **s)
+{
+	const __u32 x = 1000, y = 5000, x2 = 900;
+	struct trace t;
+
+	(void)s;
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	close_client_first(&t, x, y);
+	seg(&t, CLI, SYN, x + 100000, 0, 0, WIN, 7);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_true(t.in_flows);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x + 100000);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].pkts, 1);
+	assert_int_equal(t.f.dir[CT_DIR_RESP].pkts, 0);
+	assert_string_equal(hist(&t), "S");
+	/* a lower ISN with the timestamp option: Linux compares timestamps */
+	trace_init(&t);
+	handshake(&t, x, y, 7);
+	close_client_first(&t, x, y);
+	t.ts = true;
+	seg(&t, CLI, SYN, x2, 0, 0, WIN, 7);
+	assert_int_equal(state(&t), CT_STATE_SYN_SENT);
+	assert_int_equal(t.f.dir[CT_DIR_ORIG].isn, x2);
 }
 
 /* ---- sequence space, acks and bytes (seed-notes §2, §3) ---- */
@@ -1672,6 +1745,8 @@ int main(void)
 		cmocka_unit_test(test_rst_fin_is_a_reset),
 		cmocka_unit_test(test_rst_payload_is_not_counted),
 		cmocka_unit_test(test_time_wait_reuse_needs_seq_after_old_end),
+		cmocka_unit_test(test_time_wait_refused_syn_changes_nothing),
+		cmocka_unit_test(test_time_wait_reuse_restarts_in_place),
 		/* sequence space, acks and bytes */
 		cmocka_unit_test(test_seq_compare_is_modulo_2_32),
 		cmocka_unit_test(test_seq_wrap_counts_bytes_and_flags_wrapped),
