@@ -4,9 +4,9 @@
  * syncache.h - the half-open store: a set-associative SYN cache in the
  * ARRAY maps halfopen/halfopen6 (layout and hash in flow.h). A new flow
  * costs a hash, one read of its bucket's 64-byte index (the HC_WAYS ways'
- * gen, hash and expiry) and one record write; no map insert, no lock,
+ * gen, hash and last activity) and one record write; no map insert, no lock,
  * nothing that a flood could grow. BSD's syncache is the model: buckets of
- * a few ways, the one closest to expiry overwritten under pressure, every
+ * a few ways, the least recently active overwritten under pressure, every
  * overwrite counted. The bucket hash is seeded at load, so a spoofer
  * cannot aim its SYNs at one bucket.
  *
@@ -21,13 +21,15 @@
  *     if the way changed owner meanwhile (another CPU overwrote it for a
  *     new tuple), that segment may have landed in the new record: it is
  *     counted (halfopen_races) and the record is not promoted from it, nor
- *     its expiry written to the index.
+ *     its activity written to the index.
  *   - two CPUs creating the same tuple at once take two ways of a bucket;
  *     lookups take the first, the other gets no traffic and is the first
- *     overwritten (it expires first).
- * The index's exp is the record's expires_ns as its owner last wrote it
- * (hc_touch): the victim choice and the evicted/deleted count of a claim
- * read it instead of the victim's record, which the claim then only writes.
+ *     overwritten (it is the least recently active).
+ * The index's last is when the way's flow last took a segment (hc_touch):
+ * the victim is the least recently active way, as in BSD's syncache (the
+ * oldest goes), whatever its state's timeout, so a stale flood entry goes
+ * before a handshake the host answered a moment ago. The claim reads the
+ * victim record's expiry (deleted or evicted) in the line it then writes.
  * Include flow.h, tcp_fsm.h, ct_track.h and flow_life.h first.
  */
 #ifndef XDPCT_SYNCACHE_H
@@ -157,7 +159,7 @@ static __always_inline struct hc_slot4 *hc_slot(const struct hc_ref *r, struct h
 /*
  * hc_find - the record holding key, or NULL; *gen gets the generation seen.
  * The same pass over the bucket's index picks the way a new flow would
- * take (r->victim): a free one, else the one closest to expiry. Records
+ * take (r->victim): a free one, else the least recently active. Records
  * are read only where the index's hash matches.
  */
 static __always_inline struct hc_slot4 *hc_find(struct hc_ref *r, const union flow_key *key,
@@ -192,8 +194,8 @@ static __always_inline struct hc_slot4 *hc_find(struct hc_ref *r, const union fl
 				return s;
 			}
 		}
-		if (b[i].exp < best) {
-			best = b[i].exp;
+		if (b[i].last < best) {
+			best = b[i].last;
 			r->victim = i;
 		}
 	}
@@ -223,17 +225,16 @@ static __always_inline struct hc_slot4 *hc_claim(struct hc_ref *r, const union f
 		goto lost;
 	if (__sync_val_compare_and_swap(&t->gen, vg, vg | HC_BUSY) != vg)
 		goto lost;
+	/* the hash again, not kept from hc_find: one value fewer on the stack */
+	t->hash = hc_key_hash(key, r->v6);
+	t->last = now;
+	s = hc_slot(r, t - w, w);
 	if (vg & HC_LIVE) {
-		/* fl_expired on the index's copy of expires_ns */
-		if (t->exp && now >= t->exp)
+		if (fl_expired(&s->flow, now))
 			st->halfopen_deleted++;
 		else
 			st->halfopen_evicted++;
 	}
-	/* the hash again, not kept from hc_find: one value fewer on the stack */
-	t->hash = hc_key_hash(key, r->v6);
-	t->exp = 0;
-	s = hc_slot(r, t - w, w);
 	hc_key_copy(s, key, r->v6);
 	fl_start(&s->flow, side, cls);
 	*gen = ((vg + HC_GEN_STEP) & ~HC_BUSY) | HC_LIVE;
@@ -254,13 +255,13 @@ static __always_inline __u32 hc_gen(const struct hc_ref *r)
 	return t ? READ_ONCE(t->gen) : HC_BUSY;
 }
 
-/* hc_touch - the record's expiry, for the next victim choice. */
-static __always_inline void hc_touch(const struct hc_ref *r, __u64 exp)
+/* hc_touch - the way's flow took a segment at now: for the next victim choice. */
+static __always_inline void hc_touch(const struct hc_ref *r, __u64 now)
 {
 	struct hc_tag *t = r->t;
 
 	if (t)
-		t->exp = exp;
+		t->last = now;
 }
 
 /* hc_restart - a new flow in record s on its tuple (its old one is over). */

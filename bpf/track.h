@@ -158,7 +158,7 @@ static __always_inline int slow_body(struct pkt_info *pi, struct xdpct_stats *st
 		st->halfopen_races++;
 		return 0;
 	}
-	hc_touch(&ref, f->expires_ns);
+	hc_touch(&ref, now);
 	if (fl_promote(f, res.ctl)) {
 		/* NOEXIST: if the other hook promoted it a moment ago, its
 		 * copy stands and this one is not counted twice */
@@ -238,7 +238,9 @@ static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, v
 		if (unlikely(hc_gen(&ref) != gen))
 			st->halfopen_races++;
 		else
-			hc_touch(&ref, s->flow.expires_ns);
+			/* ct_track_fast set expires_ns to now + that timeout:
+			 * its now, without one more value on the stack */
+			hc_touch(&ref, s->flow.expires_ns - timeout_ns[CT_STATE_ESTABLISHED]);
 		return;
 	}
 slow:

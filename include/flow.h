@@ -276,12 +276,12 @@ struct xdpct_stats {
  * The half-open store (pins "halfopen", "halfopen6"): a set-associative SYN
  * cache in an ARRAY map of buckets, the bucket chosen by a seeded hash of
  * the canonical key (hc_hash, seed in the programs' .bss, set by the
- * loader). A new flow takes a free way of its bucket or overwrites the one
- * closest to expiry (counted in halfopen_evicted), so a flood writes a
+ * loader). A new flow takes a free way of its bucket or overwrites its
+ * least recently active (counted in halfopen_evicted), so a flood writes a
  * bounded amount of memory per packet and never touches the established
  * maps.
  *
- * A bucket is a 64-byte index of its HC_WAYS ways (gen, hash, expiry) and
+ * A bucket is a 64-byte index of its HC_WAYS ways (gen, hash, last activity) and
  * then the ways' records. A lookup and the victim choice read the index
  * only: one cache line, where HC_WAYS separate slots were HC_WAYS lines
  * (and as many TLB entries) in a map of several MB; only a hash match reads
@@ -298,7 +298,8 @@ struct xdpct_stats {
 struct hc_tag {
 	__u32 gen;		/* HC_LIVE | HC_BUSY | generation, changed by CAS */
 	__u32 hash;		/* hc_hash of the way's key */
-	__u64 exp;		/* flow.expires_ns as last written: the victim choice */
+	__u64 last;		/* when the way's flow last took a segment: the victim
+				 * is the least recently active way */
 };
 
 struct hc_slot4 {

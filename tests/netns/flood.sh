@@ -76,13 +76,13 @@ fi
 
 # the SYN cache after the flood: full, every live way listed as map "halfopen",
 # and bpftool names its fields from BTF (flow.h's struct hc_bucket4: the
-# index tag[] of gen/hash/exp, then the records slot[] of flow and key)
+# index tag[] of gen/hash/last, then the records slot[] of flow and key)
 st=$(stats_json)
 listed=$(show_json | jq -r 'select(.map == "halfopen") | .state' | sort | uniq -c | xargs)
 expect_eq flood_halfopen_listed "$(jq .half_open <<<"$st") SYN_SENT|1000" "$listed|$(jq .half_open <<<"$st")"
 dump=$(in_s bpftool map dump pinned /sys/fs/bpf/xdpct/$IF_S/halfopen -j 2>/dev/null |
 	jq -c '[([.[] | .formatted.value.tag[] | select(.gen % 2 == 1)] | length),
-		(.[0].formatted.value | (.tag[0] | has("gen") and has("hash") and has("exp")) and
+		(.[0].formatted.value | (.tag[0] | has("gen") and has("hash") and has("last")) and
 			(.slot[0] | has("key") and has("flow") and (.flow.dir[0] | has("isn"))))]')
 expect_eq flood_halfopen_bpftool_btf "[1000,true]" "$dump"
 

@@ -4,7 +4,7 @@
  * test_syncache.c - the SYN cache's buckets (bpf/syncache.h, flow.h): the
  * one-line index of each bucket names its ways (gen, hash, expiry) and the
  * records follow it; a lookup finds a key in any way, the victim is the way
- * closest to expiry, and userspace expiry frees a way with the programs'
+ * least recently active, and userspace expiry frees a way with the programs'
  * own swap of its gen.
  */
 #include <arpa/inet.h>
@@ -87,8 +87,10 @@ static int want_way(struct tctx *t, const struct hc_bucket4 *b, int w, const str
 	EQ(what, b->tag[w].hash, h);
 	snprintf(what, sizeof(what), "way %d: the record's key", w);
 	EQ(what, memcmp(&b->slot[w].key, &k, sizeof(k)), 0);
-	snprintf(what, sizeof(what), "way %d: the index's expiry is the record's", w);
-	EQ(what, b->tag[w].exp, b->slot[w].flow.expires_ns);
+	snprintf(what, sizeof(what), "way %d: the index's last activity is the record's", w);
+	EQ(what, b->tag[w].last,
+	   b->slot[w].flow.dir[0].last_ns > b->slot[w].flow.dir[1].last_ns ?
+		   b->slot[w].flow.dir[0].last_ns : b->slot[w].flow.dir[1].last_ns);
 	return 0;
 }
 
@@ -113,7 +115,7 @@ static int t_way3_found(struct tctx *t)
 	TRY(read_bucket(t, bucket, &b));
 	for (i = 0; i < HC_WAYS; i++)
 		TRY(want_way(t, &b, i, &cv[i]));
-	EQ("way 3's expiry", b.tag[3].exp, T0 + 4 * SEC + TIMEOUT(CT_STATE_SYN_SENT));
+	EQ("way 3's last activity", b.tag[3].last, T0 + 4 * SEC);
 	STEP("the SYN-ACK of the fourth");
 	TRY(seg(t, &cv[3], T0 + 5 * SEC, SRV, SYN | ACK, 900, 104, 0));
 	TRY(conv_flow(t, &cv[3], &f, &where, NULL));
@@ -121,8 +123,7 @@ static int t_way3_found(struct tctx *t)
 	EQ("its state", f.ctl & CT_CTL_STATE_MASK, CT_STATE_SYN_RECV);
 	TRY(read_bucket(t, bucket, &b));
 	TRY(want_way(t, &b, 3, &cv[3]));
-	EQ("way 3's expiry after the SYN-ACK", b.tag[3].exp,
-	   T0 + 5 * SEC + TIMEOUT(CT_STATE_SYN_RECV));
+	EQ("way 3's last activity after the SYN-ACK", b.tag[3].last, T0 + 5 * SEC);
 	EQ("way 3's generation: claimed once", b.tag[3].gen, HC_GEN_STEP | HC_LIVE);
 	TRY(read_stats(t, st));
 	EQ("flows_created", st[HOOK_XDP].flows_created, HC_WAYS);
@@ -133,13 +134,15 @@ static int t_way3_found(struct tctx *t)
 }
 
 /*
- * A full bucket: the victim is the way whose flow expires first. The
- * SYN-ACK moves the third client to SYN_RECV (60 s), so it expires before
- * the first (SYN_SENT, 120 s) although it came later: a fifth SYN takes
- * way 2 and counts an eviction. Much later every way has expired: a sixth
- * SYN takes the earliest (way 0) and counts a deletion, not an eviction.
+ * A full bucket: the victim is the least recently active way, whatever its
+ * state's timeout. The SYN-ACK moves the third client to SYN_RECV (60 s,
+ * so it would expire before the first, SYN_SENT for 120 s): a handshake the
+ * host just answered stays, and a fifth SYN takes way 0, the oldest, and
+ * counts an eviction (an expiry-first choice took way 2 and lost that
+ * handshake to a stale SYN, as under a flood). Much later every way has
+ * expired: a sixth SYN takes the now oldest (way 1) and counts a deletion.
  */
-static int t_victim_by_expiry(struct tctx *t)
+static int t_victim_least_recent(struct tctx *t)
 {
 	struct xdpct_stats st[HOOK_MAX];
 	struct conv cv[HC_WAYS + 2];
@@ -156,20 +159,23 @@ static int t_victim_by_expiry(struct tctx *t)
 	STEP("a fifth SYN in the full bucket");
 	TRY(seg(t, &cv[4], T0 + 6 * SEC, CLI, SYN, 104, 0, 0));
 	TRY(read_bucket(t, bucket, &b));
-	TRY(want_way(t, &b, 0, &cv[0]));
+	TRY(want_way(t, &b, 0, &cv[4]));
 	TRY(want_way(t, &b, 1, &cv[1]));
-	TRY(want_way(t, &b, 2, &cv[4]));
+	TRY(want_way(t, &b, 2, &cv[2]));
 	TRY(want_way(t, &b, 3, &cv[3]));
-	EQ("way 2's generation: claimed twice", b.tag[2].gen, 2 * HC_GEN_STEP | HC_LIVE);
-	TRY(conv_flow(t, &cv[2], &f, &where, NULL));
+	EQ("way 0's generation: claimed twice", b.tag[0].gen, 2 * HC_GEN_STEP | HC_LIVE);
+	TRY(conv_flow(t, &cv[0], &f, &where, NULL));
 	TRY(want_where(t, where, IN_NONE));
+	TRY(conv_flow(t, &cv[2], &f, &where, NULL));
+	TRY(want_where(t, where, IN_HALFOPEN));
+	EQ("the answered handshake's state", f.ctl & CT_CTL_STATE_MASK, CT_STATE_SYN_RECV);
 	TRY(read_stats(t, st));
 	EQ("halfopen_evicted", st[HOOK_XDP].halfopen_evicted, 1);
 	EQ("halfopen_deleted", st[HOOK_XDP].halfopen_deleted, 0);
 	STEP("a sixth SYN when all four have expired");
 	TRY(seg(t, &cv[5], T0 + 1000 * SEC, CLI, SYN, 105, 0, 0));
 	TRY(read_bucket(t, bucket, &b));
-	TRY(want_way(t, &b, 0, &cv[5]));
+	TRY(want_way(t, &b, 1, &cv[5]));
 	TRY(read_stats(t, st));
 	EQ("halfopen_evicted", st[HOOK_XDP].halfopen_evicted, 1);
 	EQ("halfopen_deleted", st[HOOK_XDP].halfopen_deleted, 1);
@@ -222,8 +228,8 @@ static int t_expire_frees_way(struct tctx *t)
 static const struct prog_test tests[] = {
 	{ "SYN cache bucket: four colliding SYNs in ways 0-3, the index in step with the "
 	  "records, a SYN-ACK finds way 3", t_way3_found },
-	{ "SYN cache victim: the way closest to expiry is overwritten (eviction), an expired "
-	  "one counts as a deletion", t_victim_by_expiry },
+	{ "SYN cache victim: the least recently active way is overwritten (eviction), not a "
+	  "handshake just answered; an expired one counts as a deletion", t_victim_least_recent },
 	{ "SYN cache expiry: userspace frees the way by its gen, the bucket's other ways "
 	  "untouched, the next SYN takes it", t_expire_frees_way },
 };
