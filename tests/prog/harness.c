@@ -49,6 +49,23 @@ int prog_load(struct tctx *t, bool replay)
 	return 0;
 }
 
+/* prog_load_halfopen - reload t in replay mode with a SYN cache of slots
+ * (tests that fill, collide and evict want a few buckets only). */
+int prog_load_halfopen(struct tctx *t, __u32 slots)
+{
+	struct ld_opts o;
+
+	ld_destroy(&t->ld);
+	ld_opts_init(&o);
+	o.replay = true;
+	o.max_halfopen = slots;
+	if (ld_load(&t->ld, &o))
+		FAIL("loading with --max-halfopen %u failed", slots);
+	t->ld.skel->bss->ev_reader = 1;
+	t->xdp_fd = bpf_program__fd(t->ld.skel->progs.xdpct_xdp);
+	return 0;
+}
+
 /* ---- running frames ------------------------------------------------- */
 
 /*

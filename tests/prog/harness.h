@@ -145,6 +145,7 @@ int failf(struct tctx *t, int line, const char *fmt, ...) __attribute__((format(
 /* ---- loading and running frames ------------------------------------- */
 
 int prog_load(struct tctx *t, bool replay);
+int prog_load_halfopen(struct tctx *t, __u32 slots);
 bool prog_ci(void);
 
 /* frame_run - one frame through prog_fd: its verdict, and whether the

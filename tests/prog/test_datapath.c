@@ -16,17 +16,7 @@
 /* load_small - a replay-mode object whose SYN cache has SMALL_CACHE slots. */
 static int load_small(struct tctx *t)
 {
-	struct ld_opts o;
-
-	ld_destroy(&t->ld);
-	ld_opts_init(&o);
-	o.replay = true;
-	o.max_halfopen = SMALL_CACHE;
-	if (ld_load(&t->ld, &o))
-		FAIL("loading with --max-halfopen %d failed", SMALL_CACHE);
-	t->ld.skel->bss->ev_reader = 1;
-	t->xdp_fd = bpf_program__fd(t->ld.skel->progs.xdpct_xdp);
-	return 0;
+	return prog_load_halfopen(t, SMALL_CACHE);
 }
 
 /* flood_conv - the i-th spoofed client: 198.19.(i / 250).(i % 250 + 1):(1024 + i). */

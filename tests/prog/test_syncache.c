@@ -15,17 +15,7 @@
 
 static int load_cache(struct tctx *t)
 {
-	struct ld_opts o;
-
-	ld_destroy(&t->ld);
-	ld_opts_init(&o);
-	o.replay = true;
-	o.max_halfopen = CACHE;
-	if (ld_load(&t->ld, &o))
-		FAIL("loading with --max-halfopen %d failed", CACHE);
-	t->ld.skel->bss->ev_reader = 1;
-	t->xdp_fd = bpf_program__fd(t->ld.skel->progs.xdpct_xdp);
-	return 0;
+	return prog_load_halfopen(t, CACHE);
 }
 
 /* the i-th client, 198.19.0.(i + 1):(2000 + i), to 198.18.0.2:80 */
