@@ -234,13 +234,15 @@ static __always_inline void track(struct pkt_info *pi, struct xdpct_stats *st, v
 	if (s && (s->flow.dir[ct_flow_dir(s->flow.ctl, side)].hooks ==
 		  fl_hook(replay_mode || mirror_mode, egress)) &&
 	    ct_track_fast(&s->flow, &pi->seg, ct_flow_dir(s->flow.ctl, side), now_coarse(),
-			  timeout_ns[CT_STATE_ESTABLISHED])) {
+			  fl_fast_timeout(s->flow.ctl, timeout_ns[CT_STATE_ESTABLISHED]))) {
 		if (unlikely(hc_gen(&ref) != gen))
 			st->halfopen_races++;
 		else
 			/* ct_track_fast set expires_ns to now + that timeout:
 			 * its now, without one more value on the stack */
-			hc_touch(&ref, s->flow.expires_ns - timeout_ns[CT_STATE_ESTABLISHED]);
+			hc_touch(&ref, s->flow.expires_ns -
+					       fl_fast_timeout(s->flow.ctl,
+							       timeout_ns[CT_STATE_ESTABLISHED]));
 		return;
 	}
 slow:

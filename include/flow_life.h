@@ -97,6 +97,19 @@ static __always_inline int fl_precise(const struct flow *f, __u8 cls, __u8 dir)
 	       st == CT_STATE_SYN_SENT2 || st == CT_STATE_NONE;
 }
 
+/*
+ * fl_fast_timeout - the timeout ct_track_fast gives a flow of the SYN cache
+ * it counts: as ct_track would, nf_conntrack's unconfirmed one while nobody
+ * has answered (a one-sided pickup), not the established one of days. (A
+ * flow in the established map was answered: est.)
+ */
+static __always_inline __u64 fl_fast_timeout(__u32 ctl, __u64 est)
+{
+	if (!(ctl & CT_CTL_REPLIED) && est > CT_UNCONFIRMED_TIMEOUT_NS)
+		return CT_UNCONFIRMED_TIMEOUT_NS;
+	return est;
+}
+
 /* fl_hook - the hook a segment came through, 0 when the check is off. */
 static __always_inline __u8 fl_hook(int no_hook_check, int egress)
 {
