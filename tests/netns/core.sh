@@ -8,7 +8,7 @@ set -u
 
 TESTS="core_attach core_bpftool_names core_v4_established core_v4_originator
 core_v4_bytes core_v4_time_wait core_v6_established core_v6_bytes core_v6_time_wait
-core_server_close core_refused_close core_bulk_bytes core_bulk_two_cpus
+core_server_close core_time_wait_reuse core_refused_close core_bulk_bytes core_bulk_two_cpus
 core_timeout_expires core_attach_twice core_no_such_iface core_foreign_xdp_refused
 core_foreign_xdp_force core_detach_clean core_run_sigint_detaches core_run_sigterm_detaches"
 need_root $TESTS || exit 0
@@ -23,6 +23,7 @@ wait_listen $PORT 2
 # the one flow whose originator port is $1 (and responder port $2)
 flow() { show_json | jq -c "select(.orig_port == $1 and .resp_port == $2)" | tail -1; }
 field() { flow "$1" "$2" | jq -r ".$3"; }
+flow_sb() { flow "$1" $PORT | jq -r '"\(.state) \(.orig_bytes) \(.resp_bytes)"'; }
 
 out=$(in_s "$XDPCT" attach "$IF_S" --timeout CLOSE=30 2>&1)
 check core_attach test -e /sys/fs/bpf/xdpct/$IF_S/flows
@@ -58,6 +59,18 @@ in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT send 10 20 --close server --s
 wait_eq 5 TIME_WAIT field 40001 $PORT state
 expect_eq core_server_close "TIME_WAIT 74 20" \
 	"$(flow 40001 $PORT | jq -r '"\(.state) \(.orig_bytes) \(.resp_bytes)"')"
+
+# --- the client reconnects from that port while the server is in TIME_WAIT:
+# tcp_timewait_state_process takes its SYN (newer timestamp, seq after the
+# old end) as a new connection, and the record restarts in place (fl_reuse):
+# one record with the new connection's bytes, a reopen, no SYN-cache record
+s0=$(stats_json | jq -c '[.flows_reopened, .flows_created]')
+in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S $PORT send 30 40 --close server --sport 40001 >/dev/null
+wait_eq 5 "TIME_WAIT $((HDR + 30)) 40" flow_sb 40001
+s1=$(stats_json | jq -c '[.flows_reopened, .flows_created]')
+got="$(show_json | jq -c 'select(.orig_port == 40001)' | wc -l) $(flow_sb 40001) $(field 40001 $PORT history)"
+got+=" $(jq -n --argjson a "$s0" --argjson b "$s1" '[$b[0] - $a[0], $b[1] - $a[1]] | join(",")' -r)"
+expect_eq core_time_wait_reuse "1 TIME_WAIT $((HDR + 30)) 40 ShADadfF 1,0" "$got"
 
 # --- refused: SYN answered by RST ------------------------------------------
 in_c $PY "$TESTS_DIR/tcpeer.py" client $IP_S 9 refused >/dev/null
