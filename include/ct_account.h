@@ -32,11 +32,6 @@ static __always_inline __u8 ct_commit_next(const struct ct_work *w, __u8 st, __u
 	else if (*verdict == CT_VERDICT_ACCEPT && next == st && st != CT_STATE_NONE &&
 		 (w->facts & (CT_PF_SYNACK_BAD | CT_PF_HSACK_BAD)))
 		*verdict = CT_VERDICT_INVALID;
-	else if (*verdict == CT_VERDICT_ACCEPT && cls == CT_CLASS_SYN &&
-		 (st == CT_STATE_TIME_WAIT || st == CT_STATE_CLOSE))
-		/* no new connection (ct_reopen_allowed): the host answers with
-		 * an ACK and keeps its TIME_WAIT timer (tcp_timewait_state_process) */
-		*verdict = CT_VERDICT_IGNORE;
 	return next;
 }
 

@@ -108,13 +108,17 @@ static __always_inline __u8 ct_classify(__u8 flags)
 /*
  * The transition table of nf_conntrack (net/netfilter/nf_conntrack_proto_tcp.c,
  * 6.x), indexed [dir][class][state]. Flows are created outside the table
- * (ct_initial_state), and a SYN in TIME_WAIT or CLOSE ends the flow and
- * starts a new one (ct_is_reopen), so those cells only matter for reading.
+ * (ct_initial_state), and a SYN in TIME_WAIT or CLOSE that the host takes
+ * as a new connection ends the flow and starts a new one outside it too
+ * (ct_is_reopen, ct_reopen_allowed). So a SYN that reaches the table in
+ * TIME_WAIT is one tcp_timewait_state_process refused (it answers with an
+ * ACK and keeps its timer): sIG there, where nf_conntrack has sSS. The
+ * CLOSE cells are never reached (a SYN always reopens a reset tuple).
  */
 static const __u8 ct_table[2][CT_CLASS_MAX][CT_STATE_COUNT] = {
 	{ /* originator */
 	/*             sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
-	/* syn    */ { sSS, sSS, sIG, sIG, sIG, sIG, sIG, sSS, sSS, sS2 },
+	/* syn    */ { sSS, sSS, sIG, sIG, sIG, sIG, sIG, sIG, sSS, sS2 },
 	/* synack */ { sIV, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR },
 	/* fin    */ { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV },
 	/* ack    */ { sES, sIV, sES, sES, sCW, sCW, sTW, sTW, sCL, sIV },
@@ -123,7 +127,7 @@ static const __u8 ct_table[2][CT_CLASS_MAX][CT_STATE_COUNT] = {
 	},
 	{ /* responder */
 	/*             sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
-	/* syn    */ { sIV, sS2, sIV, sIV, sIV, sIV, sIV, sSS, sIV, sS2 },
+	/* syn    */ { sIV, sS2, sIV, sIV, sIV, sIV, sIV, sIG, sIV, sS2 },
 	/* synack */ { sIV, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sSR },
 	/* fin    */ { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV },
 	/* ack    */ { sIV, sIG, sSR, sES, sCW, sCW, sTW, sTW, sCL, sIG },
@@ -185,10 +189,6 @@ static __always_inline __u8 ct_transition(__u8 state, __u8 cls, __u8 dir, __u32 
 	__u8 next = ct_next_state(state, cls, dir);
 
 	if (next >= CT_STATE_COUNT || (facts & CT_PF_WINDOW_BAD))
-		return state;
-	/* a SYN on a closed tuple that is no new connection (ct_reopen_allowed
-	 * said no): tcp_timewait_state_process answers it with an ACK */
-	if (cls == CT_CLASS_SYN && (state == CT_STATE_TIME_WAIT || state == CT_STATE_CLOSE))
 		return state;
 	/* RFC 5961 §3, nf_conntrack: only a reset at the exact expected seq
 	 * closes at once; another in-window one may be blind (it only
