@@ -33,6 +33,27 @@ struct {
 	__type(value, struct ref_val);
 } ref_flows SEC(".maps");
 
+/* ref_tcp4 - the least parse a tracker needs: Ethernet, IPv4 (any IHL),
+ * TCP, each checked against data_end; the TCP header or NULL. */
+static __always_inline struct tcphdr *ref_tcp4(struct xdp_md *ctx, struct iphdr **ipp)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+	struct tcphdr *th;
+
+	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(0x0800))
+		return NULL;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > end || ip->protocol != 6 || ip->ihl < 5)
+		return NULL;
+	th = (void *)ip + ip->ihl * 4;
+	if ((void *)(th + 1) > end)
+		return NULL;
+	*ipp = ip;
+	return th;
+}
+
 SEC("xdp")
 int xdp_empty(struct xdp_md *ctx)
 {
@@ -42,20 +63,12 @@ int xdp_empty(struct xdp_md *ctx)
 SEC("xdp")
 int xdp_ref(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
 	struct ref_key k = {};
 	struct ref_val *v;
 	struct iphdr *ip;
-	struct tcphdr *th;
+	struct tcphdr *th = ref_tcp4(ctx, &ip);
 
-	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(0x0800))
-		return XDP_PASS;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > end || ip->protocol != 6 || ip->ihl < 5)
-		return XDP_PASS;
-	th = (void *)ip + ip->ihl * 4;
-	if ((void *)(th + 1) > end)
+	if (!th)
 		return XDP_PASS;
 	k.saddr = ip->saddr;
 	k.daddr = ip->daddr;
@@ -92,20 +105,12 @@ struct {
 SEC("xdp")
 int xdp_slot(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
 	struct iphdr *ip;
-	struct tcphdr *th;
+	struct tcphdr *th = ref_tcp4(ctx, &ip);
 	struct slot *s;
 	__u32 w[3], idx;
 
-	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(0x0800))
-		return XDP_PASS;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > end || ip->protocol != 6 || ip->ihl < 5)
-		return XDP_PASS;
-	th = (void *)ip + ip->ihl * 4;
-	if ((void *)(th + 1) > end)
+	if (!th)
 		return XDP_PASS;
 	w[0] = ip->saddr;
 	w[1] = ip->daddr;
