@@ -30,16 +30,18 @@ done
 
 need_root san_replay_zeek san_replay_corpus san_live || exit 0
 
-# replay the Zeek traces
-oracle=$ROOT/../shared/oracle/zeek
-bad=""
+# replay the Zeek traces: the repository's own copy of the oracle
+oracle=$ROOT/tests/zeek/oracle
+bad="" n=0
 for f in "$oracle"/*.pcap; do
 	[ -e "$f" ] || continue
+	n=$((n + 1))
 	out=$("$SAN" replay "$f" --json 2>&1 >/dev/null)
 	rc=$?
 	[ $rc -eq 0 ] && ! grep -q -E 'Sanitizer|runtime error' <<<"$out" || bad="$bad $(basename "$f"):$rc"
 done
-if [ -z "$bad" ]; then ok san_replay_zeek; else fail san_replay_zeek "$bad"; fi
+if [ "$n" -eq 0 ]; then fail san_replay_zeek "no traces in $oracle"
+elif [ -z "$bad" ]; then ok "san_replay_zeek # $n traces"; else fail san_replay_zeek "$bad"; fi
 
 # the hostile corpus
 out=$(XDPCT=$SAN tests/replay_files.sh 2>&1)
