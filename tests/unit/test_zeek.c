@@ -4,7 +4,7 @@
  * test_zeek.c - Zeek's conn_state from a flow's history letters
  * (zeek_conn_state in user/zeek.c, declared in user/flowview.h): every
  * state Zeek's conn.log uses, with the histories of the Zeek oracle rows
- * (/work/shared/oracle/zeek) and of Zeek's endpoint rules. REJ between two
+ * (tests/zeek/oracle) and of Zeek's endpoint rules. REJ between two
  * resets depends on the byte counts, so those cases set the flow's
  * sequence numbers too.
  */
